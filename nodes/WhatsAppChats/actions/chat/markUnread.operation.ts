@@ -1,0 +1,8 @@
+import { chatAction } from './chatAction';
+
+export const { capability, description, readInput, execute } = chatAction({
+	operation: 'markUnread',
+	capability: 'markChatUnread',
+	result: { unread: true },
+	run: (backend, chat) => backend.markChatUnread(chat),
+});

@@ -1,0 +1,78 @@
+/** Parameters and output shapes shared by several operations. */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { InvalidInputError } from '../../backends/errors';
+import { parseChatId, parseMessageId, type ChatRef, type MessageRef } from '../../backends/ids';
+import type { BackendAnswer, WhatsAppBackend } from '../../backends/WhatsAppBackend';
+
+export const chatLocator: INodeProperties = {
+	displayName: 'Chat',
+	name: 'chatId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The chat: pick one, or enter a phone number or chat ID',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchChats', searchable: true },
+		},
+		{
+			displayName: 'By Phone or ID',
+			name: 'id',
+			type: 'string',
+			placeholder: '+91 99880-66776 or 919988066776@s.whatsapp.net',
+		},
+	],
+};
+
+export const messageIdField: INodeProperties = {
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'true_919988066776@c.us_3EB0C767D26A1A8E',
+	description: 'ID of the message: a WAHA serialized ID or the bare WhatsApp message ID',
+};
+
+export function readChat(ctx: IExecuteFunctions, itemIndex: number): ChatRef {
+	return parseChatId(ctx.getNodeParameter('chatId', itemIndex, '', { extractValue: true }), 'Chat');
+}
+
+export function readMessage(ctx: IExecuteFunctions, itemIndex: number): MessageRef {
+	return parseMessageId(ctx.getNodeParameter('messageId', itemIndex, ''), readChat(ctx, itemIndex), 'Message ID');
+}
+
+export function readPositiveInteger(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number, max: number): number {
+	const value = ctx.getNodeParameter(name, itemIndex) as unknown;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+		throw new InvalidInputError(label, value, `a whole number from 1 to ${max}`);
+	}
+	return value;
+}
+
+/** The output of every chat action: the same fields on every backend, the backend's answer in `raw`. */
+export function chatResult(backend: WhatsAppBackend, chat: ChatRef, fields: IDataObject, answer: BackendAnswer): INodeExecutionData[] {
+	return [{ json: { success: true, chatId: backend.formatChatId(chat), ...fields, raw: answer.raw as IDataObject } }];
+}
+
+export function messageResult(
+	backend: WhatsAppBackend,
+	message: MessageRef,
+	fields: IDataObject,
+	answer: BackendAnswer,
+): INodeExecutionData[] {
+	return [
+		{
+			json: {
+				success: true,
+				chatId: backend.formatChatId(message.chat),
+				messageId: backend.formatMessageId(answer.resolved ?? message),
+				...fields,
+				raw: answer.raw as IDataObject,
+			},
+		},
+	];
+}

@@ -1,0 +1,46 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { OperationModule } from '../OperationModule';
+import * as deleteMessage from './delete.operation';
+import * as edit from './edit.operation';
+import * as pin from './pin.operation';
+import * as react from './react.operation';
+import * as star from './star.operation';
+import * as unpin from './unpin.operation';
+import * as unstar from './unstar.operation';
+
+export const operations: Record<string, OperationModule<any>> = {
+	edit,
+	delete: deleteMessage,
+	pin,
+	unpin,
+	star,
+	unstar,
+	react,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			{ name: 'Delete', value: 'delete', description: 'Delete a message for everyone', action: 'Delete a message' },
+			{ name: 'Edit', value: 'edit', description: 'Change the text of a message you sent', action: 'Edit a message' },
+			{ name: 'Pin', value: 'pin', description: 'Pin a message in its chat', action: 'Pin a message' },
+			{ name: 'React', value: 'react', description: 'React to a message with an emoji', action: 'React to a message' },
+			{ name: 'Star', value: 'star', description: 'Star a message', action: 'Star a message' },
+			{ name: 'Unpin', value: 'unpin', description: 'Unpin a message', action: 'Unpin a message' },
+			{ name: 'Unstar', value: 'unstar', description: 'Remove the star from a message', action: 'Unstar a message' },
+		],
+		default: 'react',
+	},
+	...edit.description,
+	...deleteMessage.description,
+	...pin.description,
+	...unpin.description,
+	...star.description,
+	...unstar.description,
+	...react.description,
+];

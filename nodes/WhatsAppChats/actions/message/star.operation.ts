@@ -1,0 +1,8 @@
+import { messageAction } from './messageAction';
+
+export const { capability, description, readInput, execute } = messageAction<void>({
+	operation: 'star',
+	capability: 'starMessage',
+	run: (backend, message) => backend.starMessage(message),
+	result: () => ({ starred: true }),
+});

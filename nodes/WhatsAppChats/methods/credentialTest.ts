@@ -1,0 +1,18 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
+
+/** Tells "unreachable", "wrong key" and "unknown session" apart, in the backend's own words. */
+export async function whatsAppChatsConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	let backend;
+	try {
+		backend = await createBackend((credential.data ?? {}) as ConnectionCredentials, { timeoutMs: 10_000, maxRetries: 0 });
+		return { status: 'OK', message: await backend.verifyConnection() };
+	} catch (error) {
+		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+	} finally {
+		await backend?.release();
+	}
+}

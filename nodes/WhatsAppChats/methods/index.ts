@@ -1,0 +1,5 @@
+import { searchChats } from './listSearch';
+import { whatsAppChatsConnectionTest } from './credentialTest';
+
+export const listSearch = { searchChats };
+export const credentialTest = { whatsAppChatsConnectionTest };

@@ -1,0 +1,25 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
+import { PAGE_SIZE } from '../actions/listing';
+
+/** The "From List" mode of the Chat field: chats from the backend, filtered by name or id. */
+export async function searchChats(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const backend = await createBackend(await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));
+	try {
+		if (!backend.supports('listChats')) {
+			throw new Error(`${backend.label} offers no chat list: switch the Chat field to "By Phone or ID"`);
+		}
+		const offset = Number(paginationToken ?? 0);
+		const chats = await backend.listChats({ limit: PAGE_SIZE, offset });
+		const needle = filter?.trim().toLowerCase();
+		const matching = needle
+			? chats.filter((chat) => chat.id.toLowerCase().includes(needle) || chat.name?.toLowerCase().includes(needle))
+			: chats;
+		return {
+			results: matching.map((chat) => ({ name: chat.name ? `${chat.name} (${chat.id})` : chat.id, value: chat.id })),
+			paginationToken: chats.length === PAGE_SIZE ? String(offset + PAGE_SIZE) : undefined,
+		};
+	} finally {
+		await backend.release();
+	}
+}

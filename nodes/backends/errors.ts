@@ -1,0 +1,56 @@
+/**
+ * Errors backends throw. They carry what a person needs (which backend, what it said) and never
+ * request headers, so API keys cannot leak through them. The node turns them into n8n errors.
+ */
+
+export type GatewayErrorKind =
+	| 'unreachable'
+	| 'timeout'
+	| 'unauthorized'
+	| 'unknownSession'
+	| 'notFound'
+	| 'unsupported'
+	| 'rateLimited'
+	| 'rejected'
+	| 'server';
+
+export class GatewayError extends Error {
+	constructor(
+		readonly backend: string,
+		readonly kind: GatewayErrorKind,
+		message: string,
+		readonly details: { httpStatus?: number; gatewayMessage?: string; raw?: unknown } = {},
+	) {
+		super(message);
+		this.name = 'GatewayError';
+	}
+}
+
+/** The backend does not offer the operation at all; raised before any request. */
+export class UnsupportedOperationError extends Error {
+	constructor(
+		readonly backend: string,
+		readonly operationLabel: string,
+		hint?: string,
+	) {
+		super(`${operationLabel} is not supported by ${backend}${hint ? `: ${hint}` : ''}`);
+		this.name = 'UnsupportedOperationError';
+	}
+}
+
+/** A user-supplied value is unusable. Names the field, the value and what is expected. */
+export class InvalidInputError extends Error {
+	constructor(
+		readonly field: string,
+		readonly value: unknown,
+		readonly expected: string,
+	) {
+		super(`Invalid ${field} ${JSON.stringify(value)}: expected ${expected}`);
+		this.name = 'InvalidInputError';
+	}
+}
+
+/** For the methods of a backend that lacks an operation; `supports()` lets callers ask first. */
+export function notSupported(backend: string, operationLabel: string, hint?: string): never {
+	throw new UnsupportedOperationError(backend, operationLabel, hint);
+}

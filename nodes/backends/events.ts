@@ -1,0 +1,45 @@
+/**
+ * The one event shape the WhatsApp Chats Trigger emits, whatever the backend: each backend maps
+ * its own webhooks or socket events into `ChatEvent`s (one per user-visible change).
+ */
+
+export const TRIGGER_EVENTS = [
+	'chat.archive',
+	'chat.unread',
+	'chat.read',
+	'chat.pin',
+	'chat.delete',
+	'message',
+	'message.edited',
+	'message.revoked',
+	'message.reaction',
+	'message.star',
+	'session.status',
+] as const;
+
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+export interface ChatEvent {
+	event: TriggerEvent;
+	/** Session (WAHA name, Sessions API id, Evolution instance, embedded session name). */
+	session: string;
+	/** Chat in the backend's own notation; null for session-wide events. */
+	chatId: string | null;
+	messageId?: string;
+	fromMe?: boolean;
+	/** Unix seconds when the change happened (or was received, when the backend does not say). */
+	timestamp: number;
+	/**
+	 * Event details, by event: `chat.archive` { archived }, `chat.pin` { pinned },
+	 * `message` { text, from, hasMedia }, `message.edited` { text }, `message.revoked` {},
+	 * `message.reaction` { emoji, removed, reactionMessageId?, from }, `message.star` { starred },
+	 * `session.status` { status }.
+	 */
+	data: Record<string, unknown>;
+	raw: unknown;
+	/**
+	 * Same value for the same change seen twice (gateway retries, overlapping event kinds):
+	 * the trigger drops repeats of it within its de-duplication window.
+	 */
+	dedupeKey: string;
+}

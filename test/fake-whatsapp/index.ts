@@ -1,0 +1,20 @@
+/** Public API of the fake WhatsApp Web server used by the embedded-mode (Baileys) tests. */
+export {
+	FakeWhatsApp,
+	startFakeWhatsApp,
+	type ClientAck,
+	type FakeWhatsAppOptions,
+	type InjectedMessage,
+	type KickReason,
+	type ReceivedIq,
+	type WaitKind,
+} from './server';
+export { type OutboundMessage } from './devices';
+export { type AppStateMutation, type AppStatePatchCreate } from './app-state';
+export { makeMemoryKeyStore, type MemoryKeyStore, type PairedCreds, type PairedCredsOptions } from './creds';
+export { lidUserFor, type PhoneAccount } from './account';
+export { type FakeGroup } from './iq-handlers';
+export { type HistoryChat, type HistorySyncSpec, type InboundMessageSpec } from './inbound';
+export { loadBaileys, type Baileys } from './baileys';
+export { connectClient, type ConnectOptions, type RecordedEvent, type TestClient } from './client';
+export { type WANode } from './nodes';

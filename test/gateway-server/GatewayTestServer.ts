@@ -1,0 +1,170 @@
+/**
+ * A real HTTP server on 127.0.0.1 that answers like the gateways (WAHA under `/api`, the Sessions
+ * API under `/sessions`) and records every request as it arrived, path still percent-encoded.
+ * Tests script one-off answers (errors, delays, dropped sockets) with `respond()`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { wahaRoutes } from './wahaRoutes';
+import { sessionsApiRoutes } from './sessionsApiRoutes';
+
+export interface RecordedRequest {
+	method: string;
+	/** Path as sent, not decoded: `/api/default/chats/123%40c.us/archive`. */
+	path: string;
+	query: Record<string, string>;
+	headers: http.IncomingHttpHeaders;
+	body: unknown;
+	/** `Date.now()` when the request arrived. */
+	receivedAt: number;
+}
+
+export interface ScriptedAnswer {
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	delayMs?: number;
+	/** Close the connection without answering (a network failure). */
+	dropConnection?: boolean;
+}
+
+export type Route = {
+	method: string;
+	pattern: RegExp;
+	answer: (request: RecordedRequest, params: string[], state: GatewayState) => ScriptedAnswer;
+};
+
+/** What the fake gateways know; tests may change it. */
+export interface GatewayState {
+	apiKey: string;
+	sessions: Set<string>;
+	chats: Array<Record<string, unknown>>;
+	messages: Map<string, Array<Record<string, unknown>>>;
+	/** Webhook configs per WAHA session, as `PUT /api/sessions/{session}` left them. */
+	sessionConfigs: Map<string, Record<string, unknown>>;
+}
+
+export const TEST_API_KEY = 'test-key-do-not-leak-7f3a';
+export const SESSIONS_API_ID = 'e67a00be-ed45-4356-9488-049cabb9895d';
+
+export class GatewayTestServer {
+	readonly requests: RecordedRequest[] = [];
+	readonly state: GatewayState = {
+		apiKey: TEST_API_KEY,
+		sessions: new Set(['default', SESSIONS_API_ID]),
+		chats: makeChats(250),
+		messages: new Map(),
+		sessionConfigs: new Map(),
+	};
+	latencyMs = 0;
+	/** Most requests being answered at the same moment since the last reset. */
+	maxInFlight = 0;
+	private inFlight = 0;
+	private readonly scripted: Array<{ matches: (request: RecordedRequest) => boolean; answer: ScriptedAnswer }> = [];
+	private readonly routes: Route[] = [...wahaRoutes, ...sessionsApiRoutes];
+	private server!: http.Server;
+
+	static async start(options: { latencyMs?: number } = {}): Promise<GatewayTestServer> {
+		const gateway = new GatewayTestServer();
+		gateway.latencyMs = options.latencyMs ?? 0;
+		gateway.server = http.createServer((req, res) => void gateway.handle(req, res));
+		gateway.server.keepAliveTimeout = 5000;
+		await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+		return gateway;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	/** The next request matching `method path-prefix` (or the predicate) gets these answers, in turn. */
+	respond(match: string | ((request: RecordedRequest) => boolean), ...answers: ScriptedAnswer[]): void {
+		const matches =
+			typeof match === 'function'
+				? match
+				: (request: RecordedRequest) => `${request.method} ${request.path}`.startsWith(match);
+		for (const answer of answers) this.scripted.push({ matches, answer });
+	}
+
+	/** Requests other than the ones a backend makes on its own (e.g. message look-ups). */
+	requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
+		return this.requests.filter((request) => request.method === method && request.path.startsWith(pathPrefix));
+	}
+
+	reset(): void {
+		this.requests.length = 0;
+		this.maxInFlight = 0;
+		this.scripted.length = 0;
+	}
+
+	async close(): Promise<void> {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const text = Buffer.concat(chunks).toString('utf8');
+		const [path, search = ''] = (req.url ?? '/').split('?');
+		const request: RecordedRequest = {
+			method: req.method ?? 'GET',
+			path,
+			query: Object.fromEntries(new URLSearchParams(search)),
+			headers: req.headers,
+			body: text ? safeJson(text) : undefined,
+			receivedAt: Date.now(),
+		};
+		this.requests.push(request);
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		try {
+			await this.answer(request, req, res);
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	private async answer(request: RecordedRequest, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const scriptedIndex = this.scripted.findIndex((entry) => entry.matches(request));
+		const answer =
+			scriptedIndex >= 0 ? this.scripted.splice(scriptedIndex, 1)[0].answer : this.routeAnswer(request);
+		const delay = (answer.delayMs ?? 0) + this.latencyMs;
+		if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+		if (answer.dropConnection) {
+			req.socket.destroy();
+			return;
+		}
+		const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+		res.writeHead(answer.status ?? 200, {
+			'Content-Type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+			...answer.headers,
+		});
+		res.end(body);
+	}
+
+	private routeAnswer(request: RecordedRequest): ScriptedAnswer {
+		for (const route of this.routes) {
+			const found = route.method === request.method ? route.pattern.exec(request.path) : null;
+			if (found) return route.answer(request, found.slice(1).map(decodeURIComponent), this.state);
+		}
+		return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${request.path}`, error: 'Not Found' } };
+	}
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+function makeChats(count: number): Array<Record<string, unknown>> {
+	return Array.from({ length: count }, (_, index) => ({
+		id: index % 10 === 9 ? `1203630${String(index).padStart(5, '0')}@g.us` : `9199880${String(index).padStart(5, '0')}@c.us`,
+		name: `Contact ${index}`,
+		timestamp: 1_700_000_000 + index,
+		unreadCount: index % 3,
+	}));
+}

@@ -1,0 +1,83 @@
+/** WAHA's dialect, as in the seed's "Chats" page and WAHA's OpenAPI slice (2024.9) plus newer routes. */
+import type { GatewayState, RecordedRequest, Route, ScriptedAnswer } from './GatewayTestServer';
+
+const S = '([^/]+)';
+
+/** Key and session checks come first, as WAHA does them. */
+function guarded(
+	answer: (request: RecordedRequest, params: string[], state: GatewayState) => ScriptedAnswer,
+	sessionFrom: (request: RecordedRequest, params: string[]) => string = (_, params) => params[0],
+): Route['answer'] {
+	return (request, params, state) => {
+		if (request.headers['x-api-key'] !== state.apiKey) {
+			return { status: 401, body: { statusCode: 401, message: 'Unauthorized' } };
+		}
+		const session = sessionFrom(request, params);
+		if (!state.sessions.has(session)) {
+			return { status: 404, body: { statusCode: 404, message: `Session "${session}" does not exist`, error: 'Not Found' } };
+		}
+		return answer(request, params, state);
+	};
+}
+
+const ok = (body: unknown = {}, status = 200): ScriptedAnswer => ({ status, body });
+const bodySession = (request: RecordedRequest) => String((request.body as { session?: unknown })?.session ?? '');
+
+function page<T>(list: T[], query: Record<string, string>): T[] {
+	const offset = Number(query.offset ?? 0);
+	const limit = query.limit === undefined ? list.length : Number(query.limit);
+	return list.slice(offset, offset + limit);
+}
+
+export function wahaMessagesOf(state: GatewayState, chatId: string): Array<Record<string, unknown>> {
+	return (
+		state.messages.get(chatId) ?? [
+			{ id: `true_${chatId}_3EB0AAAA0001`, timestamp: 1_700_000_100, from: chatId, fromMe: true, body: 'hello', hasMedia: false },
+			{ id: `false_${chatId}_3EB0AAAA0002`, timestamp: 1_700_000_200, from: chatId, fromMe: false, body: 'hi there', hasMedia: false },
+		]
+	);
+}
+
+export const wahaRoutes: Route[] = [
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats$`), answer: guarded((req, _p, state) => ok(page(state.chats, req.query))) },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/api/${S}/chats/${S}/messages$`),
+		answer: guarded((req, [, chatId], state) => ok(page(wahaMessagesOf(state, chatId), req.query))),
+	},
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/archive$`), answer: guarded((_r, [, id]) => ok({ id, archived: true }, 201)) },
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/unarchive$`), answer: guarded((_r, [, id]) => ok({ id, archived: false }, 201)) },
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/unread$`), answer: guarded((_r, [, id]) => ok({ id, unread: true }, 201)) },
+	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}$`), answer: guarded(() => ok({})) },
+	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}/messages$`), answer: guarded(() => ok({})) },
+	{
+		method: 'PUT',
+		pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}$`),
+		answer: guarded((req) =>
+			typeof (req.body as { text?: unknown })?.text === 'string' ? ok({}) : { status: 400, body: { statusCode: 400, message: ['text must be a string'] } },
+		),
+	},
+	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}$`), answer: guarded(() => ok({})) },
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}/pin$`), answer: guarded(() => ok({ success: true }, 201)) },
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}/unpin$`), answer: guarded(() => ok({ success: true }, 201)) },
+	{ method: 'PUT', pattern: /^\/api\/reaction$/, answer: guarded(() => ok({}), bodySession) },
+	{ method: 'PUT', pattern: /^\/api\/star$/, answer: guarded(() => ok({}), bodySession) },
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/auth/qr$`), answer: guarded(() => ok({ value: '2@fakeQrRef,fakeNoiseKey,fakeIdentityKey,fakeAdvSecret' })) },
+	{ method: 'POST', pattern: new RegExp(`^/api/${S}/auth/request-code$`), answer: guarded(() => ok({ code: 'ABCD-EFGH' }, 201)) },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/api/sessions/${S}$`),
+		answer: guarded((_r, [name], state) =>
+			ok({ name, status: 'WORKING', me: { id: '15550001111@c.us', pushName: 'Test' }, config: state.sessionConfigs.get(name) ?? {} }),
+		),
+	},
+	{
+		method: 'PUT',
+		pattern: new RegExp(`^/api/sessions/${S}$`),
+		answer: guarded((req, [name], state) => {
+			const config = (req.body as { config?: Record<string, unknown> })?.config ?? {};
+			state.sessionConfigs.set(name, config);
+			return ok({ name, status: 'WORKING', config });
+		}),
+	},
+];
