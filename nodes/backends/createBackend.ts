@@ -68,8 +68,9 @@ export async function createBackend(
 			requireSession(session, UUID, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d');
 			return new SessionsApiBackend(http('X-API-Key'), session);
 		case 'evolution':
+			throw new InvalidInputError('Connection', 'Evolution API', 'WAHA or Sessions API: Evolution API is not available in this version');
 		case 'embedded':
-			throw new InvalidInputError('Connection', CONNECTION_LABELS[kind], 'WAHA or Sessions API: this connection kind is not available in this version');
+			throw new InvalidInputError('Connection', 'Embedded (Baileys)', 'WAHA or Sessions API: the embedded connection is not available in this version');
 	}
 }
 

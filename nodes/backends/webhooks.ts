@@ -1,0 +1,41 @@
+/**
+ * The contract a gateway implements for the trigger: check that a webhook delivery is genuine,
+ * map it to `ChatEvent`s, and register / unregister the n8n webhook URL at the gateway.
+ */
+import type { ChatEvent, TriggerEvent } from './events';
+
+export interface WebhookDelivery {
+	/** Header names in lower case. */
+	headers: Record<string, string | string[] | undefined>;
+	/** The body exactly as received: signatures are computed over these bytes. */
+	rawBody: Buffer;
+	body: unknown;
+}
+
+/** A delivery that must be refused; the trigger answers with `status` and emits nothing. */
+export class WebhookRejectedError extends Error {
+	constructor(
+		message: string,
+		readonly status = 401,
+	) {
+		super(message);
+		this.name = 'WebhookRejectedError';
+	}
+}
+
+/** What the trigger keeps between activation and deactivation (n8n's workflow static data). */
+export type RegistrationState = Record<string, unknown>;
+
+export interface WebhookAdapter {
+	readonly label: string;
+	/** Throws WebhookRejectedError for a missing, wrong or stale signature when a secret is set. */
+	verify(delivery: WebhookDelivery, nowMs: number): void;
+	/** One delivery can hold several changes; unknown events map to nothing. */
+	toEvents(delivery: WebhookDelivery): ChatEvent[];
+	/** Whether the gateway already sends to `url`. */
+	isRegistered(url: string): Promise<boolean>;
+	/** Makes the gateway send `events` to `url`, leaving its other webhooks as they were. */
+	register(url: string, events: readonly TriggerEvent[], state: RegistrationState): Promise<void>;
+	/** Removes only what `register` added (or restores what it replaced). */
+	unregister(url: string, state: RegistrationState): Promise<void>;
+}
