@@ -1,0 +1,23 @@
+/** `npm run bench`: prints figures, each against a baseline measured in the same run. */
+import { benchGateway } from './gateway.bench';
+
+async function main(): Promise<void> {
+	const print = (line: string) => console.log(line);
+	const only = process.argv[2];
+	const benches: Record<string, (print: (line: string) => void) => Promise<void>> = {
+		gateway: benchGateway,
+	};
+	for (const [name, bench] of Object.entries(benches)) {
+		if (only && only !== name) continue;
+		await bench(print);
+		print('');
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
