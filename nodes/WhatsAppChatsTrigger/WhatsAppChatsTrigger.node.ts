@@ -1,0 +1,20 @@
+import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { listenToEmbeddedEvents } from './embeddedTrigger';
+import { gatewayWebhookMethods, receiveWebhook } from './gatewayWebhook';
+import { triggerDescription } from './triggerDescription';
+
+export class WhatsAppChatsTrigger implements INodeType {
+	description: INodeTypeDescription = triggerDescription;
+
+	webhookMethods = gatewayWebhookMethods;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveWebhook.call(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		// Gateways deliver through webhook(); only the embedded source listens here.
+		if (this.getNodeParameter('source', 'gateway') !== 'embedded') return {};
+		return await listenToEmbeddedEvents.call(this);
+	}
+}

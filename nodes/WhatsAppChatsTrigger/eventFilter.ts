@@ -1,0 +1,31 @@
+/** The trigger's choices (events, chats, groups, own messages) as one predicate over events. */
+import { canonicalJid, parseChatId } from '../backends/ids';
+import type { ChatEvent, TriggerEvent } from '../backends/events';
+
+export interface EventFilterOptions {
+	events: TriggerEvent[];
+	/** Comma-separated phone numbers or chat ids; empty means every chat. */
+	onlyChats?: string;
+	ignoreGroups?: boolean;
+	ignoreOwnMessages?: boolean;
+}
+
+export function makeEventFilter(options: EventFilterOptions): (event: ChatEvent) => boolean {
+	const events = new Set(options.events);
+	const chats = (options.onlyChats ?? '')
+		.split(',')
+		.map((chat) => chat.trim())
+		.filter(Boolean)
+		.map((chat) => parseChatId(chat, 'Only These Chats').jid);
+	const onlyChats = chats.length ? new Set(chats) : null;
+
+	return (event) => {
+		if (!events.has(event.event)) return false;
+		const chat = canonicalJid(event.chatId);
+		if (onlyChats && (!chat || !onlyChats.has(chat))) return false;
+		if (options.ignoreGroups && chat?.endsWith('@g.us')) return false;
+		// Own messages include what this very workflow sends: ignoring them prevents loops.
+		if (options.ignoreOwnMessages && event.fromMe === true && event.event.startsWith('message')) return false;
+		return true;
+	};
+}

@@ -1,0 +1,86 @@
+/**
+ * The gateway side of the trigger: receives a webhook call, refuses forged or stale ones, maps
+ * it to events, filters and de-duplicates them; and (un)registers the URL at the gateway.
+ */
+import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ConnectionCredentials } from '../backends/createBackend';
+import { createWebhookAdapter } from '../backends/createWebhookAdapter';
+import type { ChatEvent, TriggerEvent } from '../backends/events';
+import { WebhookRejectedError } from '../backends/webhooks';
+import { makeEventFilter } from './eventFilter';
+import { recentEventsOf } from './recentEvents';
+
+export interface TriggerOptions {
+	onlyChats?: string;
+	ignoreGroups?: boolean;
+	ignoreOwnMessages?: boolean;
+	dedupeWindowSeconds?: number;
+}
+
+type Context = IWebhookFunctions | IHookFunctions;
+
+async function adapterOf(ctx: Context) {
+	return createWebhookAdapter(await ctx.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));
+}
+
+export function toItem(event: ChatEvent): INodeExecutionData {
+	const { dedupeKey: _dedupeKey, ...json } = event;
+	return { json: json as unknown as IDataObject };
+}
+
+/** Filters and de-duplicates events for one trigger node, as the node's options say. */
+export function selectEvents(ctx: Context, events: ChatEvent[]): ChatEvent[] {
+	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	const accepts = makeEventFilter({
+		events: ctx.getNodeParameter('events', []) as TriggerEvent[],
+		...options,
+		// Own messages are ignored unless asked for, as the option's default says.
+		ignoreOwnMessages: options.ignoreOwnMessages ?? true,
+	});
+	const windowMs = (options.dedupeWindowSeconds ?? 600) * 1000;
+	return recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs).keepNew(events.filter(accepts));
+}
+
+export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const adapter = await adapterOf(this);
+	const request = this.getRequestObject() as unknown as { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer };
+	const body = this.getBodyData();
+	const delivery = { headers: request.headers, rawBody: request.rawBody ?? Buffer.from(JSON.stringify(body)), body };
+	try {
+		adapter.verify(delivery, Date.now());
+	} catch (error) {
+		if (!(error instanceof WebhookRejectedError)) throw error;
+		this.getResponseObject().status(error.status).json({ error: error.message });
+		return { noWebhookResponse: true };
+	}
+	const events = selectEvents(this, adapter.toEvents(delivery));
+	// No events (filtered out or repeats): the gateway still gets its 200, no execution starts.
+	return events.length ? { workflowData: [events.map(toItem)] } : {};
+}
+
+const isEmbedded = (ctx: IHookFunctions) => ctx.getNodeParameter('source', 'gateway') === 'embedded';
+
+export const gatewayWebhookMethods = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			if (isEmbedded(this)) return true;
+			return await (await adapterOf(this)).isRegistered(this.getNodeWebhookUrl('default') as string);
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			if (isEmbedded(this)) return true;
+			const events = this.getNodeParameter('events', []) as TriggerEvent[];
+			await (await adapterOf(this)).register(this.getNodeWebhookUrl('default') as string, events, this.getWorkflowStaticData('node'));
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			if (isEmbedded(this)) return true;
+			try {
+				await (await adapterOf(this)).unregister(this.getNodeWebhookUrl('default') as string, this.getWorkflowStaticData('node'));
+				return true;
+			} catch {
+				// The gateway may be gone; deactivating the workflow must still succeed.
+				return false;
+			}
+		},
+	},
+};

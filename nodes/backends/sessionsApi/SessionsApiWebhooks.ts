@@ -1,0 +1,86 @@
+/**
+ * Sessions API webhooks. The gateway documents neither a webhook format nor a way to register
+ * one, so this accepts a JSON event `{ event, chatId|jid, messageId?, fromMe?, timestamp?, data? }`,
+ * checks a shared secret in `X-Webhook-Secret` when one is set, maps the event names it knows and
+ * keeps the whole body in `raw`. The URL is entered in the gateway by hand.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { TRIGGER_EVENTS, type ChatEvent, type TriggerEvent } from '../events';
+import { WebhookRejectedError, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+
+/** Event names as such gateways commonly spell them, mapped to the trigger's names. */
+const EVENT_ALIASES: Record<string, TriggerEvent> = {
+	'messages.upsert': 'message',
+	'message.any': 'message',
+	'message.received': 'message',
+	'message.edit': 'message.edited',
+	'message.update': 'message.edited',
+	'message.delete': 'message.revoked',
+	'message.deleted': 'message.revoked',
+	'message.react': 'message.reaction',
+	'chat.archived': 'chat.archive',
+	'chat.deleted': 'chat.delete',
+	'connection.update': 'session.status',
+};
+
+type Body = Record<string, any>;
+
+export class SessionsApiWebhooks implements WebhookAdapter {
+	readonly label = 'Sessions API';
+
+	constructor(
+		private readonly sessionId: string,
+		private readonly secret: string | undefined,
+	) {}
+
+	verify(delivery: WebhookDelivery): void {
+		if (!this.secret) return;
+		const given = delivery.headers['x-webhook-secret'];
+		const value = Buffer.from(String(Array.isArray(given) ? given[0] : (given ?? '')));
+		const expected = Buffer.from(this.secret);
+		if (value.length !== expected.length || !timingSafeEqual(value, expected)) {
+			throw new WebhookRejectedError(given ? 'Invalid X-Webhook-Secret' : 'Missing X-Webhook-Secret');
+		}
+	}
+
+	toEvents(delivery: WebhookDelivery): ChatEvent[] {
+		const bodies: Body[] = Array.isArray(delivery.body) ? delivery.body : [delivery.body as Body];
+		return bodies.flatMap((body) => {
+			const event = toTriggerEvent(body?.event ?? body?.type);
+			if (!event) return [];
+			const data: Body = body.data ?? body.payload ?? {};
+			const chatId = body.chatId ?? body.jid ?? data.chatId ?? data.remoteJid ?? data.key?.remoteJid ?? null;
+			const messageId = body.messageId ?? data.messageId ?? data.id ?? data.key?.id;
+			const timestamp = Number(body.timestamp ?? data.timestamp);
+			return [
+				{
+					event,
+					session: String(body.sessionId ?? body.session ?? this.sessionId),
+					chatId: chatId === null ? null : String(chatId),
+					...(messageId ? { messageId: String(messageId) } : {}),
+					...(typeof (body.fromMe ?? data.fromMe) === 'boolean' ? { fromMe: body.fromMe ?? data.fromMe } : {}),
+					timestamp: Number.isFinite(timestamp) && timestamp > 0 ? (timestamp > 1e11 ? Math.floor(timestamp / 1000) : timestamp) : Math.floor(Date.now() / 1000),
+					data,
+					raw: body,
+					dedupeKey: String(body.id ?? body.eventId ?? `${event}:${chatId}:${messageId}:${body.timestamp ?? data.timestamp ?? JSON.stringify(data)}`),
+				},
+			];
+		});
+	}
+
+	// Nothing to register: the gateway has no documented webhook endpoint.
+	async isRegistered(): Promise<boolean> {
+		return false;
+	}
+
+	async register(): Promise<void> {}
+
+	async unregister(): Promise<void> {}
+}
+
+function toTriggerEvent(name: unknown): TriggerEvent | undefined {
+	if (typeof name !== 'string') return undefined;
+	const lower = name.toLowerCase();
+	if ((TRIGGER_EVENTS as readonly string[]).includes(lower)) return lower as TriggerEvent;
+	return EVENT_ALIASES[lower];
+}

@@ -1,0 +1,180 @@
+/**
+ * The trigger with WAHA webhooks, through n8n's real webhook and hook contexts: signed deliveries
+ * start executions with one event shape, forged / unsigned / stale ones get 401, repeats start
+ * nothing, and activation edits only our own entry in the session's webhook list.
+ */
+import { createHmac } from 'node:crypto';
+import { GatewayTestServer } from '../gateway-server/GatewayTestServer';
+import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
+import { wahaCredentials } from '../helpers/whatsAppChatsNode';
+
+const SECRET = 'hmac-secret-for-tests';
+const CHAT = '919988066776@c.us';
+
+let gateway: GatewayTestServer;
+let trigger: TriggerUnderTest;
+beforeAll(async () => (gateway = await GatewayTestServer.start()));
+afterAll(async () => await gateway.close());
+afterEach(async () => await trigger?.close());
+
+async function start(options: Record<string, unknown> = {}, events?: string[]) {
+	trigger = await startTrigger({
+		credentials: wahaCredentials(gateway, { webhookSecret: SECRET }),
+		parameters: { source: 'gateway', ...(events ? { events } : {}), options },
+	});
+	return trigger;
+}
+
+let eventCounter = 0;
+function envelope(event: string, payload: Record<string, unknown>, timestamp = Date.now()) {
+	return { id: `evt_${++eventCounter}`, timestamp, event, session: 'default', me: { id: '15550001111@c.us' }, payload, engine: 'NOWEB', environment: {} };
+}
+
+function signed(body: unknown, secret = SECRET) {
+	const raw = JSON.stringify(body);
+	const hmac = createHmac('sha512', secret).update(raw).digest('hex');
+	return { raw, headers: { 'X-Webhook-Hmac': hmac, 'X-Webhook-Hmac-Algorithm': 'sha512', 'X-Webhook-Timestamp': String(Date.now()), 'X-Webhook-Request-Id': `req_${eventCounter}` } };
+}
+
+async function deliver(body: unknown, secret = SECRET) {
+	const { raw, headers } = signed(body, secret);
+	return await trigger.post(undefined, headers, raw);
+}
+
+describe('mapping WAHA events', () => {
+	test.each([
+		[
+			'message',
+			{ id: `false_${CHAT}_AAA1`, timestamp: 1_700_000_001, from: CHAT, fromMe: false, to: '15550001111@c.us', body: 'Order #123?', hasMedia: false },
+			{ event: 'message', chatId: CHAT, messageId: `false_${CHAT}_AAA1`, fromMe: false, timestamp: 1_700_000_001, data: { text: 'Order #123?', from: CHAT, hasMedia: false } },
+		],
+		[
+			'message.edited',
+			{ id: `false_${CHAT}_EDIT1`, timestamp: 1_700_000_002, from: CHAT, fromMe: false, body: 'Order #124?', editedMessageId: `false_${CHAT}_AAA1` },
+			{ event: 'message.edited', chatId: CHAT, messageId: `false_${CHAT}_AAA1`, data: { text: 'Order #124?' } },
+		],
+		[
+			'message.revoked',
+			{ revokedMessageId: 'AAA1', after: { id: `false_${CHAT}_REV1`, timestamp: 1_700_000_003, from: CHAT, fromMe: false } },
+			{ event: 'message.revoked', chatId: CHAT, messageId: 'AAA1', fromMe: false, data: {} },
+		],
+		[
+			'message.reaction',
+			{ id: `false_${CHAT}_R1`, timestamp: 1_700_000_004, from: CHAT, fromMe: false, reaction: { text: '👍', messageId: `true_${CHAT}_MINE1` } },
+			{ event: 'message.reaction', chatId: CHAT, messageId: `true_${CHAT}_MINE1`, data: { emoji: '👍', removed: false, reactionMessageId: `false_${CHAT}_R1` } },
+		],
+		[
+			'chat.archive',
+			{ id: CHAT, timestamp: 1_700_000_005, archived: true },
+			{ event: 'chat.archive', chatId: CHAT, timestamp: 1_700_000_005, data: { archived: true } },
+		],
+		['session.status', { status: 'WORKING' }, { event: 'session.status', chatId: null, data: { status: 'WORKING' } }],
+	])('%s', async (event, payload, expected) => {
+		await start();
+		const body = envelope(event, payload);
+		const response = await deliver(body);
+		expect(response.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0]).toHaveLength(1);
+		expect(trigger.executions[0][0].json).toMatchObject({ session: 'default', ...expected, raw: body });
+		expect(trigger.executions[0][0].json).not.toHaveProperty('dedupeKey');
+	});
+
+	test('events WAHA does not map (presence, ack) start nothing', async () => {
+		await start();
+		expect((await deliver(envelope('presence.update', { id: CHAT }))).status).toBe(200);
+		expect((await deliver(envelope('message.ack', { id: 'x', ack: 3 }))).status).toBe(200);
+		expect(trigger.executions).toHaveLength(0);
+	});
+});
+
+describe('signatures', () => {
+	const message = () => envelope('message', { id: `false_${CHAT}_S${++eventCounter}`, from: CHAT, fromMe: false, body: 'hi' });
+
+	test('a wrong HMAC is refused with 401', async () => {
+		await start();
+		const response = await deliver(message(), 'not-the-secret');
+		expect(response).toEqual({ status: 401, body: { error: 'Invalid X-Webhook-Hmac signature' } });
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	test('a missing HMAC is refused with 401', async () => {
+		await start();
+		const response = await trigger.post(message());
+		expect(response).toEqual({ status: 401, body: { error: 'Missing X-Webhook-Hmac signature' } });
+	});
+
+	test('a body changed after signing is refused', async () => {
+		await start();
+		const { headers } = signed(message());
+		const response = await trigger.post(undefined, headers, JSON.stringify(message()));
+		expect(response.status).toBe(401);
+	});
+
+	test('a validly signed but stale delivery is refused as a replay', async () => {
+		await start();
+		const response = await deliver(envelope('message', { id: `false_${CHAT}_OLD`, from: CHAT, body: 'old' }, Date.now() - 6 * 60 * 1000));
+		expect(response).toEqual({ status: 401, body: { error: 'Stale or undated webhook delivery refused' } });
+	});
+
+	test('without a secret in the credentials, unsigned deliveries are accepted', async () => {
+		trigger = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway' } });
+		expect((await trigger.post(message())).status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+	});
+});
+
+describe('duplicates and filters', () => {
+	test('a retried delivery and message + message.any of one message start one execution', async () => {
+		await start();
+		const payload = { id: `false_${CHAT}_DUP1`, from: CHAT, fromMe: false, body: 'once' };
+		const first = envelope('message', payload);
+		await deliver(first);
+		await deliver(first);
+		await deliver(envelope('message.any', payload));
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	test('own messages are ignored by default, and can be included', async () => {
+		await start();
+		await deliver(envelope('message.any', { id: `true_${CHAT}_OWN1`, from: '15550001111@c.us', to: CHAT, fromMe: true, body: 'sent by the workflow' }));
+		expect(trigger.executions).toHaveLength(0);
+		await trigger.close();
+		await start({ ignoreOwnMessages: false });
+		await deliver(envelope('message.any', { id: `true_${CHAT}_OWN2`, from: '15550001111@c.us', to: CHAT, fromMe: true, body: 'mine' }));
+		expect(trigger.executions[0][0].json).toMatchObject({ chatId: CHAT, fromMe: true });
+	});
+
+	test('only the chosen events, chats and no groups', async () => {
+		await start({ onlyChats: '+91 99880-66776, 120363000009@g.us', ignoreGroups: true }, ['message']);
+		await deliver(envelope('chat.archive', { id: CHAT, archived: true, timestamp: 1 }));
+		await deliver(envelope('message', { id: `false_15550009999@c.us_X1`, from: '15550009999@c.us', body: 'other chat' }));
+		await deliver(envelope('message', { id: 'false_120363000009@g.us_X2_15550002222@c.us', from: '120363000009@g.us', participant: '15550002222@c.us', body: 'group' }));
+		await deliver(envelope('message', { id: `false_${CHAT}_X3`, from: CHAT, body: 'wanted' }));
+		expect(trigger.executions.map((items) => items[0].json.messageId)).toEqual([`false_${CHAT}_X3`]);
+	});
+});
+
+describe('registration in the WAHA session', () => {
+	const foreign = { url: 'https://crm.example/hooks/waha', events: ['message'], hmac: null };
+
+	test('activation adds our webhook and keeps the others; deactivation removes only ours', async () => {
+		gateway.state.sessionConfigs.set('default', { metadata: { team: 'support' }, webhooks: [foreign] });
+		await start({}, ['message', 'chat.archive', 'message.reaction', 'chat.pin']);
+
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		const config = gateway.state.sessionConfigs.get('default')!;
+		expect(config.metadata).toEqual({ team: 'support' });
+		expect(config.webhooks).toEqual([
+			foreign,
+			{ url: trigger.webhookUrl, events: ['message.any', 'chat.archive', 'message.reaction'], hmac: { key: SECRET }, retries: { attempts: 5, delaySeconds: 2 } },
+		]);
+		expect(trigger.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/0c1d2e3f-0000-4000-8000-\d{12}\/whatsapp-chats$/);
+
+		expect(await trigger.activate()).toEqual({ existedBefore: true });
+		expect(gateway.state.sessionConfigs.get('default')!.webhooks).toHaveLength(2);
+
+		expect(await trigger.deactivate()).toBe(true);
+		expect(gateway.state.sessionConfigs.get('default')).toEqual({ metadata: { team: 'support' }, webhooks: [foreign] });
+	});
+});
