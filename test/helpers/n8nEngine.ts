@@ -38,7 +38,7 @@
  * and `n8n-nodes-test.itemsSource` are provided built in (unless you pass your own implementation):
  * the manual trigger and items source emit the `input` items.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -347,23 +347,42 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 // ---------------------------------------------------------------------------------------------
 
 let containerReady = false;
-let tempUserFolder: string | undefined;
+
+const ENCRYPTION_KEY = 'n8n-engine-test-encryption-key';
+
+/**
+ * One n8n folder shared by all test files and jest workers, holding only `.n8n/config`. Written
+ * atomically up front, so InstanceSettings just reads it (no race between workers, no cleanup).
+ */
+function prepareUserFolder(): string {
+	const userFolder = path.join(tmpdir(), 'n8n-engine-test');
+	const n8nFolder = path.join(userFolder, '.n8n');
+	const configFile = path.join(n8nFolder, 'config');
+	mkdirSync(n8nFolder, { recursive: true });
+	if (!existsSync(configFile)) {
+		const temporary = `${configFile}.${process.pid}.tmp`;
+		writeFileSync(temporary, JSON.stringify({ encryptionKey: ENCRYPTION_KEY }, null, '\t'));
+		renameSync(temporary, configFile);
+	}
+	return userFolder;
+}
 
 /**
  * Registers the services n8n-core pulls from `@n8n/di` while executing nodes. InstanceSettings
- * (n8n folder, encryption key for `Credentials`) points to a throwaway temp folder; the logger is
+ * (n8n folder, encryption key for `Credentials`) points to a temp folder; the logger is
  * silent unless N8N_LOG_LEVEL is set; binary data stays inline (base64 in the item, like n8n's
  * test harness) because the BinaryDataService is not `init()`ed with a storage manager.
+ * Called by runWorkflow/runNode; call it yourself before using n8n-core services directly.
  */
 export function setupN8nContainer(): void {
 	if (containerReady) return;
-	tempUserFolder = mkdtempSync(path.join(tmpdir(), 'n8n-engine-test-'));
+	const userFolder = prepareUserFolder();
 
 	const instanceSettingsConfig = Container.get(InstanceSettingsConfig);
 	Object.assign(instanceSettingsConfig, {
-		userHome: tempUserFolder,
-		n8nFolder: path.join(tempUserFolder, '.n8n'),
-		encryptionKey: 'n8n-engine-test-encryption-key',
+		userHome: userFolder,
+		n8nFolder: path.join(userFolder, '.n8n'),
+		encryptionKey: ENCRYPTION_KEY,
 		enforceSettingsFilePermissions: false,
 	});
 
@@ -385,9 +404,6 @@ export function setupN8nContainer(): void {
 	};
 	sshClientsManager.cleanupTimer?.unref();
 	containerReady = true;
-
-	const folder = tempUserFolder;
-	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,7 +622,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		taskOf,
 		errorOf: (nodeName, runIndex = 0) => runData[nodeName]?.[runIndex]?.error,
 		credentialsHelper,
-		staticData,
+		staticData: workflow.staticData,
 	};
 }
 
