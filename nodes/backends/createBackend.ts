@@ -4,6 +4,8 @@
  */
 import { GatewayHttpClient } from '../transport/GatewayHttpClient';
 import { InvalidInputError } from './errors';
+import { EvolutionBackend } from './evolution/EvolutionBackend';
+import { parseInstanceName } from './evolution/instanceName';
 import { SessionsApiBackend } from './sessionsApi/SessionsApiBackend';
 import { WahaBackend } from './waha/WahaBackend';
 import type { WhatsAppBackend } from './WhatsAppBackend';
@@ -68,9 +70,9 @@ export async function createBackend(
 			requireSession(session, UUID, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d');
 			return new SessionsApiBackend(http('X-API-Key'), session);
 		case 'evolution':
-			throw new InvalidInputError('Connection', 'Evolution API', 'WAHA or Sessions API: Evolution API is not available in this version');
+			return new EvolutionBackend(http('apikey'), parseInstanceName(session));
 		case 'embedded':
-			throw new InvalidInputError('Connection', 'Embedded (Baileys)', 'WAHA or Sessions API: the embedded connection is not available in this version');
+			throw new InvalidInputError('Connection', 'Embedded (Baileys)', 'WAHA, Sessions API or Evolution API: the embedded connection is not available in this version');
 	}
 }
 

@@ -2,6 +2,8 @@
 import { GatewayHttpClient } from '../transport/GatewayHttpClient';
 import { CONNECTION_LABELS, connectionKindOf, DEFAULT_TRANSPORT, type ConnectionCredentials } from './createBackend';
 import { InvalidInputError } from './errors';
+import { createEvolutionWebhooks } from './evolution/EvolutionWebhooks';
+import { parseInstanceName } from './evolution/instanceName';
 import { SessionsApiWebhooks } from './sessionsApi/SessionsApiWebhooks';
 import { WahaWebhooks } from './waha/WahaWebhooks';
 import type { WebhookAdapter } from './webhooks';
@@ -24,7 +26,7 @@ export function createWebhookAdapter(credentials: ConnectionCredentials): Webhoo
 		case 'sessionsApi':
 			return new SessionsApiWebhooks(session, secret);
 		case 'evolution':
-			throw new InvalidInputError('Connection', CONNECTION_LABELS[kind], 'WAHA or Sessions API: Evolution API webhooks are not available in this version');
+			return createEvolutionWebhooks(http('apikey'), parseInstanceName(session), secret);
 		case 'embedded':
 			throw new InvalidInputError(
 				'Connection',

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { wahaRoutes } from './wahaRoutes';
 import { sessionsApiRoutes } from './sessionsApiRoutes';
+import { evolutionRoutes } from './evolutionRoutes';
 
 export interface RecordedRequest {
 	method: string;
@@ -61,7 +62,7 @@ export class GatewayTestServer {
 	maxInFlight = 0;
 	private inFlight = 0;
 	private readonly scripted: Array<{ matches: (request: RecordedRequest) => boolean; answer: ScriptedAnswer }> = [];
-	private readonly routes: Route[] = [...wahaRoutes, ...sessionsApiRoutes];
+	private readonly routes: Route[] = [...wahaRoutes, ...sessionsApiRoutes, ...evolutionRoutes];
 	private server!: http.Server;
 
 	static async start(options: { latencyMs?: number } = {}): Promise<GatewayTestServer> {

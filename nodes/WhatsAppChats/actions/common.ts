@@ -34,7 +34,7 @@ export const messageIdField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'true_919988066776@c.us_3EB0C767D26A1A8E',
-	description: 'ID of the message: a WAHA serialized ID or the bare WhatsApp message ID',
+	description: 'ID of the message: the bare WhatsApp message ID (3EB0C767D26A1A8E), or a serialized one such as true_919988066776@c.us_3EB0C767D26A1A8E',
 };
 
 export function readChat(ctx: IExecuteFunctions, itemIndex: number): ChatRef {

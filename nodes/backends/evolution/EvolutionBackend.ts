@@ -1,0 +1,209 @@
+/**
+ * Evolution API v2 (Baileys-based): routes `/{group}/{action}/{instance}`, header `apikey`, chats
+ * as JIDs (`@s.whatsapp.net`, `@g.us`, `@lid`), bare message ids in output. Its actions take full
+ * message keys, which `messageKeys` completes from Evolution's own store. It has no pin, star,
+ * delete-chat or clear endpoints.
+ */
+import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
+import { GatewayError, notSupported } from '../errors';
+import type { ChatRef, MessageRef } from '../ids';
+import {
+	OPERATION_LABELS,
+	type BackendAnswer,
+	type ChatSummary,
+	type MessageSummary,
+	type Operation,
+	type Page,
+	type SessionStatus,
+	type WhatsAppBackend,
+} from '../WhatsAppBackend';
+import { explainEvolutionError } from './gatewayWords';
+import { toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
+import { lastMessageOf, resolveMessageKey, type FindMessages } from './messageKeys';
+import { pageWindow } from './paging';
+
+const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
+	'deleteChat',
+	'clearMessages',
+	'pinMessage',
+	'unpinMessage',
+	'starMessage',
+	'unstarMessage',
+]);
+
+export class EvolutionBackend implements WhatsAppBackend {
+	readonly label = 'Evolution API';
+
+	constructor(
+		private readonly http: GatewayHttpClient,
+		private readonly instance: string,
+	) {}
+
+	supports(operation: Operation): boolean {
+		return !NOT_OFFERED.has(operation);
+	}
+
+	formatChatId(chat: ChatRef): string {
+		return chat.jid;
+	}
+
+	formatMessageId(message: MessageRef): string {
+		return message.id;
+	}
+
+	async listChats(page: Page): Promise<ChatSummary[]> {
+		const data = await this.send({
+			method: 'POST',
+			path: this.route('chat', 'findChats'),
+			body: { where: {}, take: page.limit, skip: page.offset },
+		});
+		const rows = asList(data, 'chats');
+		// Evolution 2.2.x ignores take/skip and answers every chat: then the page is cut here.
+		return (rows.length > page.limit ? rows.slice(page.offset, page.offset + page.limit) : rows).map(toChatSummary);
+	}
+
+	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
+		// Download Media has no Evolution counterpart here: media stays in `raw` as Evolution stored it.
+		const window = pageWindow(page.offset, page.limit);
+		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
+		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
+	}
+
+	archiveChat = (chat: ChatRef) => this.archive(chat, true);
+	unarchiveChat = (chat: ChatRef) => this.archive(chat, false);
+
+	async markChatUnread(chat: ChatRef): Promise<BackendAnswer> {
+		const lastMessage = await lastMessageOf(chat, this.finder, 'mark unread');
+		return this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } });
+	}
+
+	async editMessage(message: MessageRef, text: string): Promise<BackendAnswer> {
+		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		if (!key.fromMe) {
+			throw new GatewayError(this.label, 'rejected', `Message "${message.id}" in chat ${message.chat.jid} was not sent by you; WhatsApp lets only the sender edit a message`);
+		}
+		const body = { number: key.remoteJid, key, text };
+		return { ...(await this.answer({ method: 'POST', path: this.route('chat', 'updateMessage'), body })), resolved };
+	}
+
+	async deleteMessage(message: MessageRef): Promise<BackendAnswer> {
+		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		const request: HttpRequest = { method: 'DELETE', path: this.route('chat', 'deleteMessageForEveryone'), body: key };
+		return { ...(await this.answer(request)), resolved };
+	}
+
+	async reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer> {
+		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		const body = { key, reaction: emoji };
+		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
+	}
+
+	deleteChat = () => this.lacks('deleteChat');
+	clearMessages = () => this.lacks('clearMessages');
+	pinMessage = () => this.lacks('pinMessage');
+	unpinMessage = () => this.lacks('unpinMessage');
+	starMessage = () => this.lacks('starMessage');
+	unstarMessage = () => this.lacks('unstarMessage');
+
+	/** `connect` answers `{ code, base64, pairingCode }` while pairing, or the state once paired. */
+	async getQr(): Promise<{ qr: string; raw: unknown }> {
+		const data = await this.connect();
+		const qr = (data as { code?: unknown }).code;
+		if (typeof qr !== 'string' || !qr) throw this.noPairing(data, 'QR code');
+		return { qr, raw: data };
+	}
+
+	/** Evolution asks WhatsApp for a code only when `connect` starts a new connection with `number`. */
+	async requestPairingCode(phoneNumber: string): Promise<{ code: string; raw: unknown }> {
+		const data = await this.connect(phoneNumber);
+		const code = (data as { pairingCode?: unknown }).pairingCode;
+		if (typeof code !== 'string' || !code) throw this.noPairing(data, 'pairing code');
+		return { code, raw: data };
+	}
+
+	async getSessionStatus(): Promise<SessionStatus> {
+		const data = (await this.send({ method: 'GET', path: this.route('instance', 'connectionState') })) as {
+			instance?: { state?: unknown };
+		};
+		const state = String(data?.instance?.state ?? 'unknown');
+		// connectionState does not name the account; fetchInstances would, but it also returns the instance's API key.
+		return { state, connected: state === 'open', me: null, raw: data };
+	}
+
+	logout(): Promise<BackendAnswer> {
+		return this.answer({ method: 'DELETE', path: this.route('instance', 'logout') });
+	}
+
+	/** 401/403 wrong key, 404 unknown instance (Evolution checks it first), no answer: unreachable. */
+	async verifyConnection(): Promise<string> {
+		const status = await this.getSessionStatus();
+		return `Connected to Evolution API; instance "${this.instance}" is ${status.state}`;
+	}
+
+	async release(): Promise<void> {}
+
+	private readonly finder: FindMessages = (where, page, pageSize) => this.findMessages(where, page, pageSize);
+
+	private async findMessages(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
+		const data = (await this.send({
+			method: 'POST',
+			path: this.route('chat', 'findMessages'),
+			body: { where, page, offset: pageSize },
+		})) as { messages?: { records?: unknown } };
+		return asList(data?.messages?.records, 'messages') as EvolutionRecord[];
+	}
+
+	private async archive(chat: ChatRef, archive: boolean): Promise<BackendAnswer> {
+		const lastMessage = await lastMessageOf(chat, this.finder, archive ? 'archive' : 'unarchive');
+		return this.answer({ method: 'POST', path: this.route('chat', 'archiveChat'), body: { lastMessage, chat: chat.jid, archive } });
+	}
+
+	private async connect(phoneNumber?: string): Promise<Record<string, unknown>> {
+		const data = await this.send({ method: 'GET', path: this.route('instance', 'connect'), query: { number: phoneNumber } });
+		const answer = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+		// Evolution reports failures of `connect` inside a 200 answer.
+		if (answer.error === true) {
+			const said = typeof answer.message === 'string' ? answer.message : 'no reason given';
+			throw new GatewayError(this.label, 'rejected', `Evolution API could not connect the instance "${this.instance}": ${said}`, {
+				gatewayMessage: said,
+				raw: data,
+			});
+		}
+		return answer;
+	}
+
+	private noPairing(data: Record<string, unknown>, what: string): GatewayError {
+		const state = (data.instance as { state?: unknown } | undefined)?.state;
+		const reason =
+			state === 'open'
+				? 'the instance is already connected; log it out first to pair another phone'
+				: 'the instance is already waiting for a scan or WhatsApp has not sent one yet; try again in a few seconds, or log out to start over';
+		return new GatewayError(this.label, 'rejected', `Evolution API gave no ${what} for instance "${this.instance}": ${reason}`, { raw: data });
+	}
+
+	private lacks(operation: Operation): never {
+		return notSupported(this.label, OPERATION_LABELS[operation], 'Evolution API has no endpoint for it');
+	}
+
+	private route(group: string, action: string): string[] {
+		return [group, action, this.instance];
+	}
+
+	private async send(request: HttpRequest): Promise<unknown> {
+		try {
+			return (await this.http.request(request)).data;
+		} catch (error) {
+			throw explainEvolutionError(error, this.instance);
+		}
+	}
+
+	private async answer(request: HttpRequest): Promise<BackendAnswer> {
+		return { raw: await this.send(request) };
+	}
+}
+
+function asList(data: unknown, what: string): Record<string, unknown>[] {
+	if (Array.isArray(data)) return data as Record<string, unknown>[];
+	throw new GatewayError('Evolution API', 'rejected', `Evolution API answered the ${what} list with something that is not a list`, { raw: data });
+}
+
