@@ -7,6 +7,12 @@ const languageOptions = { parser: tsParser, parserOptions: { sourceType: 'module
 module.exports = [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', '.cache/**'] },
 	{
+		files: ['package.json'],
+		languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.community.rules },
+	},
+	{
 		files: ['credentials/**/*.ts'],
 		languageOptions,
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
