@@ -1,6 +1,30 @@
+/**
+ * The embedded side of the trigger: listens on the shared in-process WhatsApp connection (no
+ * second socket) and starts one execution per change. Closing releases the connection, also
+ * after a manual "listen for test event".
+ */
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import { CONNECTION_LABELS, connectionKindOf, type ConnectionCredentials } from '../backends/createBackend';
+import { subscribeEmbeddedEvents } from '../backends/embedded/events';
+import { selectEvents, toItem } from './gatewayWebhook';
 
-/** Listens on the shared embedded connection (available once the embedded mode lands). */
 export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<ITriggerResponse> {
-	throw new NodeOperationError(this.getNode(), 'The embedded connection is not available in this version: use a gateway webhook');
+	const credentials = await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi');
+	const kind = connectionKindOf(credentials);
+	if (kind !== 'embedded') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Receive Events From" is Embedded Connection, but the credentials connect to ${CONNECTION_LABELS[kind]}`,
+			{ description: 'Choose "Gateway Webhook", or credentials whose Connection is Embedded (Baileys).' },
+		);
+	}
+	const stop = await subscribeEmbeddedEvents(credentials, (event) => {
+		const [fresh] = selectEvents(this, [event]);
+		if (fresh) this.emit([[toItem(fresh)]]);
+	});
+	return {
+		closeFunction: stop,
+		// Events arrive through the subscription; a manual run just waits for the first one.
+		manualTriggerFunction: async () => {},
+	};
 }

@@ -2,7 +2,7 @@
  * The gateway side of the trigger: receives a webhook call, refuses forged or stale ones, maps
  * it to events, filters and de-duplicates them; and (un)registers the URL at the gateway.
  */
-import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeExecutionData, ITriggerFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { ConnectionCredentials } from '../backends/createBackend';
 import { createWebhookAdapter } from '../backends/createWebhookAdapter';
 import type { ChatEvent, TriggerEvent } from '../backends/events';
@@ -17,7 +17,7 @@ export interface TriggerOptions {
 	dedupeWindowSeconds?: number;
 }
 
-type Context = IWebhookFunctions | IHookFunctions;
+type Context = IWebhookFunctions | IHookFunctions | ITriggerFunctions;
 
 async function adapterOf(ctx: Context) {
 	return createWebhookAdapter(await ctx.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));

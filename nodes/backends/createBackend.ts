@@ -71,8 +71,12 @@ export async function createBackend(
 			return new SessionsApiBackend(http('X-API-Key'), session);
 		case 'evolution':
 			return new EvolutionBackend(http('apikey'), parseInstanceName(session));
-		case 'embedded':
-			throw new InvalidInputError('Connection', 'Embedded (Baileys)', 'WAHA, Sessions API or Evolution API: the embedded connection is not available in this version');
+		case 'embedded': {
+			// Loaded on first use only: gateway users never load the embedded code, let alone Baileys.
+			// (`require`, not `import()`: Node's ESM resolver would need the compiled file's extension.)
+			const embedded = require('./embedded/EmbeddedBackend') as typeof import('./embedded/EmbeddedBackend');
+			return embedded.createEmbeddedBackend(credentials, transport.timeoutMs);
+		}
 	}
 }
 

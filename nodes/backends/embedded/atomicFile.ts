@@ -1,0 +1,121 @@
+/**
+ * Crash-safe file writes: data goes to a temp file that is fsynced and then renamed over the
+ * target, and the folder is fsynced so the rename itself survives a power cut. A reader (or a
+ * restart after a crash at any moment) sees either the old or the new content, never a mix.
+ */
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+const TEMP_MARK = '.tmp-';
+let tempCounter = 0;
+
+export interface FileWrite {
+	file: string;
+	/** Content to write, or null to delete the file. */
+	data: string | null;
+}
+
+/** Owner-only: these files hold the keys of a WhatsApp account. */
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
+const PARALLEL_WRITES = 16;
+
+export async function ensureFolder(folder: string): Promise<void> {
+	await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+}
+
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+	await writeFilesAtomic([{ file, data }]);
+}
+
+/**
+ * Writes (or deletes) several files; each one atomically. Temp files are written and fsynced in
+ * parallel first, then renamed, then each touched folder is fsynced once.
+ */
+export async function writeFilesAtomic(writes: FileWrite[]): Promise<void> {
+	const staged: Array<{ temp: string; file: string }> = [];
+	const removals: string[] = [];
+	try {
+		await forEachLimited(writes, PARALLEL_WRITES, async ({ file, data }) => {
+			if (data === null) {
+				removals.push(file);
+				return;
+			}
+			const temp = `${file}${TEMP_MARK}${process.pid}-${++tempCounter}`;
+			staged.push({ temp, file });
+			await writeAndSync(temp, data);
+		});
+		for (const { temp, file } of staged) await rename(temp, file);
+		await Promise.all(removals.map((file) => unlink(file).catch(ignoreMissing)));
+	} catch (error) {
+		await Promise.all(staged.map(({ temp }) => unlink(temp).catch(() => undefined)));
+		throw error;
+	}
+	const folders = new Set([...staged.map(({ file }) => path.dirname(file)), ...removals.map((file) => path.dirname(file))]);
+	await Promise.all([...folders].map(syncFolder));
+}
+
+/** File content, or undefined when the file does not exist. */
+export async function readTextFile(file: string): Promise<string | undefined> {
+	try {
+		return await readFile(file, 'utf-8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+/** Parsed JSON content, or undefined when the file does not exist. */
+export async function readJsonFile<T>(file: string, reviver?: (key: string, value: unknown) => unknown): Promise<T | undefined> {
+	const text = await readTextFile(file);
+	return text === undefined ? undefined : (JSON.parse(text, reviver) as T);
+}
+
+/** Removes temp files a crash left behind (only ever half-written copies, never the real files). */
+export async function removeLeftoverTempFiles(folder: string): Promise<number> {
+	let names: string[];
+	try {
+		names = await readdir(folder);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+		throw error;
+	}
+	const leftovers = names.filter((name) => name.includes(TEMP_MARK));
+	await Promise.all(leftovers.map((name) => unlink(path.join(folder, name)).catch(ignoreMissing)));
+	return leftovers.length;
+}
+
+async function writeAndSync(file: string, data: string): Promise<void> {
+	const handle = await open(file, constants.O_CREAT | constants.O_TRUNC | constants.O_WRONLY, FILE_MODE);
+	try {
+		await handle.writeFile(data, 'utf-8');
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+async function syncFolder(folder: string): Promise<void> {
+	let handle;
+	try {
+		handle = await open(folder, 'r');
+		await handle.sync();
+	} catch {
+		// Windows cannot open or fsync a folder; the rename is still atomic there.
+	} finally {
+		await handle?.close();
+	}
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+	if (error.code !== 'ENOENT') throw error;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) await work(items[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

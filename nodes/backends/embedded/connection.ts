@@ -1,0 +1,399 @@
+/**
+ * One embedded session in this process: its lock, auth state, store and the current Baileys
+ * socket. Reconnects by the policy of reconnectPolicy (a new socket per reconnect, same auth and
+ * store), runs pairing, and tells waiting operations when the socket is open or why it cannot be.
+ * Sharing and lifetime (reference counts, linger) are SessionRegistry's job.
+ */
+import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { rm } from 'node:fs/promises';
+import { GatewayError } from '../errors';
+import { canonicalJid } from '../ids';
+import type { SessionStatus } from '../WhatsAppBackend';
+import { FileAuthState } from './authState';
+import { makeBaileysLogger, type QuietLogger } from './baileysLogger';
+import { EMBEDDED_LABEL, failedError, notPairedError, replacedError } from './embeddedErrors';
+import { loadBaileys, type Baileys } from './loadBaileys';
+import type { SessionPaths } from './paths';
+import { decideOnDisconnect, describeDisconnect } from './reconnectPolicy';
+import { SessionLock } from './sessionLock';
+import { embeddedSettings, whatsAppWebUrl, type EmbeddedSettings } from './settings';
+import { ChatStore } from './store';
+import { feedStore } from './storeFeed';
+import { formatSeconds, withTimeout } from './withTimeout';
+
+export type ConnectionState =
+	| 'notPaired'
+	| 'connecting'
+	| 'pairing'
+	| 'open'
+	| 'reconnecting'
+	| 'replaced'
+	| 'loggedOut'
+	| 'failed'
+	| 'closed';
+
+export type BaileysEvents = Partial<BaileysEventMap>;
+
+/** What events.ts (the trigger) hears: every Baileys event map, and our own state changes. */
+export interface SessionListener {
+	onEvents?(events: BaileysEvents): void;
+	onState?(state: ConnectionState): void;
+}
+
+export class SessionConnection {
+	private sock: WASocket | undefined;
+	private state: ConnectionState = 'notPaired';
+	private failure: GatewayError | undefined;
+	private reconnectAttempt = 0;
+	private reconnectTimer: NodeJS.Timeout | undefined;
+	private lastDisconnect: { code: number | undefined; at: string } | undefined;
+	private qr: { value: string; at: number } | undefined;
+	private readonly waiters = new Set<() => void>();
+	private readonly listeners = new Set<SessionListener>();
+	private readonly logger: QuietLogger;
+	private closing = false;
+	private wiping: Promise<void> | undefined;
+
+	private constructor(
+		readonly paths: SessionPaths,
+		private readonly B: Baileys,
+		private auth: FileAuthState,
+		private storeRef: ChatStore,
+		private readonly lock: SessionLock,
+		private readonly settings: EmbeddedSettings,
+	) {
+		this.logger = makeBaileysLogger(paths.session);
+	}
+
+	/** Takes the lock first (a second process fails before loading anything), then loads Baileys and the files. */
+	static async start(paths: SessionPaths): Promise<SessionConnection> {
+		const lock = SessionLock.acquire(paths.lock, paths.session);
+		try {
+			const settings = embeddedSettings();
+			const B = await loadBaileys();
+			const auth = await FileAuthState.open(paths, B);
+			const store = await ChatStore.open(paths.store, settings.store);
+			const connection = new SessionConnection(paths, B, auth, store, lock, settings);
+			if (auth.isPaired) connection.connect();
+			return connection;
+		} catch (error) {
+			lock.release();
+			throw error;
+		}
+	}
+
+	get session(): string {
+		return this.paths.session;
+	}
+
+	get store(): ChatStore {
+		return this.storeRef;
+	}
+
+	get isPaired(): boolean {
+		return this.auth.isPaired;
+	}
+
+	get currentState(): ConnectionState {
+		return this.state;
+	}
+
+	/** The open socket, waiting for a (re)connect up to `timeoutMs`; fails fast when it cannot open. */
+	async whenOpen(timeoutMs: number): Promise<WASocket> {
+		await this.wiping;
+		return await this.waitUntil(
+			() => {
+				if (this.state === 'open' && this.sock) return this.sock;
+				this.throwIfCannotOpen();
+				return undefined;
+			},
+			timeoutMs,
+			() =>
+				new GatewayError(
+					EMBEDDED_LABEL,
+					'timeout',
+					`The embedded session "${this.session}" could not connect to WhatsApp within ${formatSeconds(timeoutMs)} ` +
+						`(${this.state}${this.lastDisconnect?.code ? `, last disconnect code ${this.lastDisconnect.code}` : ''}); check the network and retry`,
+				),
+		);
+	}
+
+	/** The current pairing QR (text), starting a pairing socket when needed. */
+	async pairingQr(timeoutMs: number): Promise<{ qr: string; at: number }> {
+		await this.wiping; // right after a logout, pair with the fresh creds, not the old ones
+		this.startPairing();
+		const qr = await this.waitUntil(
+			() => {
+				if (this.auth.isPaired) throw alreadyPairedError(this.session, this.auth.creds.me?.id);
+				if (this.state === 'pairing' && this.qr) return this.qr;
+				this.throwIfPairingFailed();
+				return undefined;
+			},
+			timeoutMs,
+			() => new GatewayError(EMBEDDED_LABEL, 'timeout', `WhatsApp sent no pairing QR for the embedded session "${this.session}" within ${formatSeconds(timeoutMs)}`),
+		);
+		return { qr: qr.value, at: qr.at };
+	}
+
+	/** Asks WhatsApp for an 8-character code to type on the phone (Linked devices → Link with phone number). */
+	async pairingCode(phoneDigits: string, timeoutMs: number): Promise<string> {
+		await this.pairingQr(timeoutMs); // Baileys can ask for a code only once the first QR arrived
+		const sock = this.sock;
+		if (!sock) throw notPairedError(this.session);
+		return await withTimeout(sock.requestPairingCode(phoneDigits), timeoutMs, `the pairing-code request of the embedded session "${this.session}"`);
+	}
+
+	/** Unlinks this device from the phone and deletes the keys. */
+	async logout(timeoutMs: number): Promise<void> {
+		const sock = await this.whenOpen(timeoutMs);
+		await withTimeout(sock.logout(), timeoutMs, `the logout of the embedded session "${this.session}"`);
+		// Baileys ends the socket with 401 (logged out): the usual handler wipes the keys.
+		await this.waitUntil(
+			() => (this.state === 'loggedOut' && !this.wiping ? true : undefined),
+			timeoutMs,
+			() => new GatewayError(EMBEDDED_LABEL, 'timeout', `The logout of the embedded session "${this.session}" did not finish in time`),
+		);
+	}
+
+	status(): SessionStatus {
+		const me = this.auth.isPaired ? this.auth.creds.me?.id : undefined;
+		return {
+			state: this.state,
+			connected: this.state === 'open',
+			me: me ? (canonicalJid(this.B.jidNormalizedUser(me)) ?? this.B.jidNormalizedUser(me)) : null,
+			appStateKeysReady: this.auth.isPaired && !!this.auth.creds.myAppStateKeyId,
+			raw: {
+				session: this.session,
+				authFolder: this.paths.folder,
+				paired: this.auth.isPaired,
+				pushName: this.auth.isPaired ? (this.auth.creds.me?.name ?? null) : null,
+				lastDisconnect: this.lastDisconnect ?? null,
+				reconnectAttempts: this.reconnectAttempt,
+				error: this.failure?.message ?? null,
+				store: this.storeRef.size,
+				recentWarnings: [...this.logger.recent],
+			},
+		};
+	}
+
+	/** Waits up to `timeoutMs` for the state to leave connecting/reconnecting (for Status). */
+	async settledState(timeoutMs: number): Promise<ConnectionState> {
+		try {
+			return await this.waitUntil(
+				() => (this.state === 'connecting' || this.state === 'reconnecting' ? undefined : this.state),
+				timeoutMs,
+				() => new Error('still connecting'),
+			);
+		} catch {
+			return this.state;
+		}
+	}
+
+	subscribe(listener: SessionListener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Ends the socket and writes everything; the lock is released last. */
+	async close(): Promise<void> {
+		if (this.closing) return;
+		this.closing = true;
+		clearTimeout(this.reconnectTimer);
+		const sock = this.sock;
+		this.sock = undefined;
+		try {
+			await sock?.end(undefined);
+		} catch {
+			// already closed
+		}
+		await this.wiping;
+		await this.storeRef.close();
+		await this.auth.close();
+		this.lock.release();
+		this.setState('closed');
+	}
+
+	// ------------------------------------------------------------------ socket lifecycle
+
+	private connect(): void {
+		if (this.closing) return;
+		if (!this.auth.isPaired && this.auth.creds.me) {
+			// A pairing-code attempt set `me` without completing: register afresh, do not log in.
+			delete this.auth.creds.me;
+			this.auth.creds.pairingCode = undefined;
+		}
+		const url = whatsAppWebUrl();
+		const sock = this.B.makeWASocket({
+			auth: { creds: this.auth.creds, keys: this.auth.keys },
+			logger: this.logger,
+			markOnlineOnConnect: false,
+			syncFullHistory: false,
+			printQRInTerminal: false,
+			defaultQueryTimeoutMs: this.settings.queryTimeoutMs,
+			getMessage: async (key) => {
+				const text = key.remoteJid && key.id ? this.storeRef.findMessage(this.B.jidNormalizedUser(key.remoteJid), key.id)?.text : undefined;
+				return typeof text === 'string' ? { conversation: text } : undefined;
+			},
+			...(url ? { waWebSocketUrl: url } : {}),
+		});
+		this.sock = sock;
+		this.qr = undefined;
+		this.setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
+		// Late events of this socket go to the store it was made for (not a fresh one after a logout).
+		const store = this.storeRef;
+		sock.ev.process(async (events) => this.onEvents(sock, store, events));
+	}
+
+	private onEvents(sock: WASocket, store: ChatStore, events: BaileysEvents): void {
+		const creds = events['creds.update'];
+		if (creds && sock === this.sock) {
+			Object.assign(this.auth.creds, creds);
+			this.auth.saveCreds().catch((error: unknown) => this.logger.error(error, 'saving the auth state failed'));
+		}
+		try {
+			feedStore(this.B, store, events);
+		} catch (error) {
+			this.logger.warn(error, 'local store update failed');
+		}
+		const update = events['connection.update'];
+		if (update && sock === this.sock) this.onConnectionUpdate(sock, update);
+		for (const listener of this.listeners) {
+			try {
+				listener.onEvents?.(events);
+			} catch (error) {
+				this.logger.warn(error, 'event listener failed');
+			}
+		}
+	}
+
+	private onConnectionUpdate(sock: WASocket, update: NonNullable<BaileysEvents['connection.update']>): void {
+		if (update.qr) {
+			this.qr = { value: update.qr, at: Date.now() };
+			this.setState('pairing');
+		}
+		if (update.connection === 'open') {
+			this.reconnectAttempt = 0;
+			this.failure = undefined;
+			this.setState('open');
+		}
+		if (update.connection === 'close') {
+			const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+			this.onClose(sock, code);
+		}
+	}
+
+	private onClose(sock: WASocket, code: number | undefined): void {
+		if (this.closing || sock !== this.sock) return;
+		this.sock = undefined;
+		this.lastDisconnect = { code, at: new Date().toISOString() };
+		const decision = decideOnDisconnect(code, this.reconnectAttempt, this.settings);
+		if (decision.action === 'reconnect') {
+			this.reconnectAttempt++;
+			this.setState('reconnecting');
+			this.reconnectTimer = setTimeout(() => this.connect(), decision.delayMs);
+			this.reconnectTimer.unref();
+			return;
+		}
+		switch (decision.reason) {
+			case 'replaced':
+				this.failure = replacedError(this.session);
+				this.setState('replaced');
+				return;
+			case 'loggedOut':
+				this.failure = notPairedError(this.session, true);
+				this.wiping = this.forgetAccount().finally(() => {
+					this.wiping = undefined;
+					this.notify();
+				});
+				this.setState('loggedOut');
+				return;
+			case 'failed':
+				this.failure = failedError(this.session, code, describeDisconnect(code));
+				this.setState('failed');
+		}
+	}
+
+	/** After a logout: delete keys and store, start over with fresh creds (ready for pairing). */
+	private async forgetAccount(): Promise<void> {
+		try {
+			await this.auth.wipe();
+			await this.storeRef.close();
+			await rm(this.paths.store, { force: true });
+			this.auth = await FileAuthState.open(this.paths, this.B);
+			this.storeRef = await ChatStore.open(this.paths.store, this.settings.store);
+		} catch (error) {
+			this.logger.error(error, 'wiping the auth state failed');
+		}
+	}
+
+	/** Starts a socket for pairing when there is none (not paired, logged out, or stopped). */
+	private startPairing(): void {
+		if (this.auth.isPaired || this.sock || this.state === 'reconnecting') return;
+		this.failure = undefined;
+		this.reconnectAttempt = 0;
+		this.setState('connecting');
+		this.connect();
+	}
+
+	private throwIfCannotOpen(): void {
+		if (!this.auth.isPaired) throw this.state === 'loggedOut' ? (this.failure ?? notPairedError(this.session, true)) : notPairedError(this.session);
+		if (this.state === 'replaced' || this.state === 'failed') throw this.failure ?? failedError(this.session, undefined, this.state);
+		if (this.state === 'closed') throw new GatewayError(EMBEDDED_LABEL, 'unreachable', `The embedded session "${this.session}" was closed; retry`);
+	}
+
+	private throwIfPairingFailed(): void {
+		if (this.state === 'replaced' || this.state === 'failed') throw this.failure ?? failedError(this.session, undefined, this.state);
+		if (this.state === 'closed') throw new GatewayError(EMBEDDED_LABEL, 'unreachable', `The embedded session "${this.session}" was closed; retry`);
+	}
+
+	// ------------------------------------------------------------------ waiting for state
+
+	private setState(state: ConnectionState): void {
+		if (this.state === state) return;
+		this.state = state;
+		this.notify();
+		for (const listener of this.listeners) {
+			try {
+				listener.onState?.(state);
+			} catch (error) {
+				this.logger.warn(error, 'state listener failed');
+			}
+		}
+	}
+
+	private notify(): void {
+		for (const waiter of [...this.waiters]) waiter();
+	}
+
+	/** Resolves with `check()`'s first defined value (re-checked on every change); `check` may throw. */
+	private waitUntil<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			const finish = (outcome: () => void) => {
+				this.waiters.delete(recheck);
+				clearTimeout(timer);
+				outcome();
+			};
+			const recheck = () => {
+				try {
+					const value = check();
+					if (value !== undefined) finish(() => resolve(value));
+				} catch (error) {
+					finish(() => reject(error));
+				}
+			};
+			const timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
+			timer.unref();
+			this.waiters.add(recheck);
+			recheck();
+		});
+	}
+}
+
+function alreadyPairedError(session: string, me: string | undefined): GatewayError {
+	return new GatewayError(
+		EMBEDDED_LABEL,
+		'rejected',
+		`The embedded session "${session}" is already paired${me ? ` with ${me.split(':')[0].split('@')[0]}` : ''}; ` +
+			'run Session → Logout first to link another phone, or use another session name',
+	);
+}

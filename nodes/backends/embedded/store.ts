@@ -1,0 +1,290 @@
+/**
+ * The local store of an embedded session: chats and their recent messages, fed by Baileys events
+ * (see storeFeed). Bounded in chats and messages, saved atomically a moment after each change,
+ * and reloaded on restart. It answers Chat Get Many / Get Messages, gives chat modifications the
+ * `lastMessages` WhatsApp needs and completes a bare message id into a full key.
+ */
+import { readJsonFile, writeFileAtomic } from './atomicFile';
+
+export interface StoredKey {
+	remoteJid: string;
+	id: string;
+	fromMe: boolean;
+	/** Sender of a group message. */
+	participant?: string;
+}
+
+export interface StoredMessage {
+	key: StoredKey;
+	/** Unix seconds. */
+	timestamp: number;
+	text: string | null;
+	hasMedia: boolean;
+	pushName?: string;
+	starred?: boolean;
+	edited?: boolean;
+	revoked?: boolean;
+}
+
+export interface StoredChat {
+	id: string;
+	name: string | null;
+	archived: boolean | null;
+	pinned: boolean | null;
+	unreadCount: number | null;
+	/** Marked unread by hand (WhatsApp's unreadCount -1). */
+	markedUnread?: boolean;
+	/** Newest message; kept when the messages are cleared, since WhatsApp still counts it. */
+	lastMessage: { key: StoredKey; timestamp: number } | null;
+	/** Oldest first. */
+	messages: StoredMessage[];
+}
+
+export interface StoreLimits {
+	maxChats: number;
+	maxMessagesPerChat: number;
+	maxMessages: number;
+	/** How long changes wait before they are written (several changes share a write). */
+	saveDelayMs: number;
+}
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxChats: 2000, maxMessagesPerChat: 50, maxMessages: 20_000, saveDelayMs: 1000 };
+
+interface StoreFile {
+	version: 1;
+	chats: StoredChat[];
+	aliases: Record<string, string>;
+}
+
+export type ChatChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pinned'>> & {
+	/** > 0 adds that many unread messages, 0 marks read, -1 marks unread (as Baileys reports them). */
+	unreadDelta?: number;
+	/** Absolute unread count, from history or chat lists. */
+	unreadCount?: number;
+};
+
+export class ChatStore {
+	private readonly chats = new Map<string, StoredChat>();
+	/** Other JIDs of a chat (phone number ↔ LID) → the JID WhatsApp uses for it. */
+	private readonly aliases = new Map<string, string>();
+	private messageCount = 0;
+	private saveTimer: NodeJS.Timeout | undefined;
+	private saving: Promise<void> | undefined;
+	private dirty = false;
+	private closed = false;
+
+	private constructor(
+		private readonly file: string,
+		readonly limits: StoreLimits,
+	) {}
+
+	static async open(file: string, limits: Partial<StoreLimits> = {}): Promise<ChatStore> {
+		const store = new ChatStore(file, { ...DEFAULT_STORE_LIMITS, ...limits });
+		let saved: StoreFile | undefined;
+		try {
+			saved = await readJsonFile<StoreFile>(file);
+		} catch {
+			saved = undefined; // an unreadable store is only a cache: start empty
+		}
+		for (const chat of saved?.version === 1 ? saved.chats : []) {
+			store.chats.set(chat.id, chat);
+			store.messageCount += chat.messages.length;
+		}
+		for (const [alias, id] of Object.entries(saved?.aliases ?? {})) store.aliases.set(alias, id);
+		return store;
+	}
+
+	/** The JID the store knows the chat by (following phone-number/LID aliases). */
+	resolveChatId(jid: string): string {
+		return this.chats.has(jid) ? jid : (this.aliases.get(jid) ?? jid);
+	}
+
+	getChat(jid: string): StoredChat | undefined {
+		return this.chats.get(this.resolveChatId(jid));
+	}
+
+	/** Chats with the most recent activity first. */
+	listChats(page: { limit: number; offset: number }): StoredChat[] {
+		return [...this.chats.values()].sort(byActivity).slice(page.offset, page.offset + page.limit);
+	}
+
+	/** Newest first. */
+	listMessages(jid: string, page: { limit: number; offset: number }): StoredMessage[] {
+		const messages = this.getChat(jid)?.messages ?? [];
+		return [...messages].reverse().slice(page.offset, page.offset + page.limit);
+	}
+
+	findMessage(jid: string, id: string): StoredMessage | undefined {
+		return this.getChat(jid)?.messages.find((message) => message.key.id === id);
+	}
+
+	/** What chat modifications send as `lastMessages`: the chat's newest message, or nothing. */
+	lastMessages(jid: string): Array<{ key: StoredKey; messageTimestamp: number }> {
+		const last = this.getChat(jid)?.lastMessage;
+		return last ? [{ key: { ...last.key }, messageTimestamp: last.timestamp }] : [];
+	}
+
+	addAlias(alias: string, jid: string): void {
+		if (alias === jid || this.aliases.get(alias) === jid) return;
+		this.aliases.set(alias, jid);
+		this.changed();
+	}
+
+	upsertChat(jid: string, change: ChatChange = {}): StoredChat {
+		const id = this.resolveChatId(jid);
+		let chat = this.chats.get(id);
+		if (!chat) {
+			chat = { id, name: null, archived: null, pinned: null, unreadCount: null, lastMessage: null, messages: [] };
+			this.chats.set(id, chat);
+			this.evictChats(id);
+		}
+		if (change.name !== undefined && change.name !== null) chat.name = change.name;
+		if (change.archived !== undefined) chat.archived = change.archived;
+		if (change.pinned !== undefined) chat.pinned = change.pinned;
+		if (change.unreadCount !== undefined) chat.unreadCount = change.unreadCount;
+		if (change.unreadDelta !== undefined) applyUnread(chat, change.unreadDelta);
+		this.changed();
+		return chat;
+	}
+
+	deleteChat(jid: string): void {
+		const chat = this.getChat(jid);
+		if (!chat) return;
+		this.messageCount -= chat.messages.length;
+		this.chats.delete(chat.id);
+		for (const [alias, id] of this.aliases) if (id === chat.id) this.aliases.delete(alias);
+		this.changed();
+	}
+
+	/** Drops the messages but keeps the last-message reference WhatsApp still needs. */
+	clearMessages(jid: string): void {
+		const chat = this.getChat(jid);
+		if (!chat) return;
+		this.messageCount -= chat.messages.length;
+		chat.messages = [];
+		this.changed();
+	}
+
+	addMessage(message: StoredMessage): void {
+		const chat = this.upsertChat(message.key.remoteJid);
+		const stored: StoredMessage = { ...message, key: { ...message.key } };
+		const existing = chat.messages.findIndex((m) => m.key.id === stored.key.id);
+		if (existing !== -1) {
+			chat.messages[existing] = { ...chat.messages[existing], ...stored };
+		} else {
+			// Keep oldest-first order even when history arrives after live messages.
+			let at = chat.messages.length;
+			while (at > 0 && chat.messages[at - 1].timestamp > stored.timestamp) at--;
+			chat.messages.splice(at, 0, stored);
+			this.messageCount++;
+		}
+		if (!chat.lastMessage || stored.timestamp >= chat.lastMessage.timestamp) {
+			chat.lastMessage = { key: { ...stored.key }, timestamp: stored.timestamp };
+		}
+		if (stored.pushName && !stored.key.fromMe && !chat.name && !chat.id.endsWith('@g.us')) chat.name = stored.pushName;
+		this.trimChat(chat);
+		this.evictMessages();
+		this.changed();
+	}
+
+	updateMessage(jid: string, id: string, change: Partial<Omit<StoredMessage, 'key'>>): boolean {
+		const message = this.findMessage(jid, id);
+		if (!message) return false;
+		Object.assign(message, change);
+		this.changed();
+		return true;
+	}
+
+	removeMessage(jid: string, id: string): void {
+		const chat = this.getChat(jid);
+		const index = chat?.messages.findIndex((m) => m.key.id === id) ?? -1;
+		if (!chat || index === -1) return;
+		chat.messages.splice(index, 1);
+		this.messageCount--;
+		this.changed();
+	}
+
+	get size(): { chats: number; messages: number } {
+		return { chats: this.chats.size, messages: this.messageCount };
+	}
+
+	/** Writes pending changes now. */
+	async flush(): Promise<void> {
+		if (this.saveTimer) clearTimeout(this.saveTimer);
+		this.saveTimer = undefined;
+		while (this.saving) await this.saving;
+		if (!this.dirty) return;
+		this.dirty = false;
+		this.saving = writeFileAtomic(this.file, JSON.stringify(this.snapshot())).finally(() => (this.saving = undefined));
+		await this.saving;
+	}
+
+	/** Final write; later changes (from a socket still shutting down) are kept in memory only. */
+	async close(): Promise<void> {
+		await this.flush();
+		this.closed = true;
+	}
+
+	private snapshot(): StoreFile {
+		return { version: 1, chats: [...this.chats.values()], aliases: Object.fromEntries(this.aliases) };
+	}
+
+	private changed(): void {
+		this.dirty = true;
+		if (this.closed || this.saveTimer) return;
+		this.saveTimer = setTimeout(() => {
+			this.saveTimer = undefined;
+			// A failed save stays dirty and is retried with the next change or at close.
+			this.flush().catch(() => (this.dirty = true));
+		}, this.limits.saveDelayMs);
+		this.saveTimer.unref();
+	}
+
+	private trimChat(chat: StoredChat): void {
+		const excess = chat.messages.length - this.limits.maxMessagesPerChat;
+		if (excess > 0) {
+			chat.messages.splice(0, excess);
+			this.messageCount -= excess;
+		}
+	}
+
+	/** Over the total limit: drop the oldest messages of the least recently active chats. */
+	private evictMessages(): void {
+		if (this.messageCount <= this.limits.maxMessages) return;
+		const chats = [...this.chats.values()].filter((chat) => chat.messages.length > 0).sort(byActivity).reverse();
+		for (const chat of chats) {
+			while (this.messageCount > this.limits.maxMessages && chat.messages.length > 0) {
+				chat.messages.shift();
+				this.messageCount--;
+			}
+			if (this.messageCount <= this.limits.maxMessages) return;
+		}
+	}
+
+	/** Over the chat limit: drop the least recently active chats (never the one just added). */
+	private evictChats(keep: string): void {
+		if (this.chats.size <= this.limits.maxChats) return;
+		const others = [...this.chats.values()].filter((chat) => chat.id !== keep).sort(byActivity);
+		const oldest = others.slice(this.limits.maxChats - 1);
+		for (const chat of oldest) this.deleteChat(chat.id);
+	}
+}
+
+function activityOf(chat: StoredChat): number {
+	return chat.lastMessage?.timestamp ?? 0;
+}
+
+function byActivity(a: StoredChat, b: StoredChat): number {
+	return activityOf(b) - activityOf(a) || a.id.localeCompare(b.id);
+}
+
+function applyUnread(chat: StoredChat, delta: number): void {
+	if (delta > 0) {
+		chat.unreadCount = (chat.unreadCount ?? 0) + delta;
+	} else if (delta === 0) {
+		chat.unreadCount = 0;
+		chat.markedUnread = false;
+	} else {
+		chat.markedUnread = true;
+	}
+}

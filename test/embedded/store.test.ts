@@ -1,0 +1,110 @@
+/**
+ * The local store on its own: what it keeps, its bounds, and that it survives a restart (a new
+ * ChatStore over the same file) with the keys and last messages chat changes need.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ChatStore, type StoredMessage } from '../../nodes/backends/embedded/store';
+import { tempFolder } from './world';
+
+let folder: string;
+let file: string;
+beforeEach(async () => {
+	folder = await tempFolder('wa-store-');
+	file = path.join(folder, 'store.json');
+});
+afterEach(async () => await rm(folder, { recursive: true, force: true }));
+
+const message = (chat: string, id: string, timestamp: number, extra: Partial<StoredMessage> = {}): StoredMessage => ({
+	key: { remoteJid: chat, id, fromMe: false, ...(chat.endsWith('@g.us') ? { participant: '15550002222@s.whatsapp.net' } : {}) },
+	timestamp,
+	text: `text ${id}`,
+	hasMedia: false,
+	...extra,
+});
+
+const A = '15550000001@s.whatsapp.net';
+const B = '15550000002@s.whatsapp.net';
+const G = '120363000000000001@g.us';
+
+test('survives a restart: chats, messages with full keys, flags and aliases come back', async () => {
+	const store = await ChatStore.open(file, { saveDelayMs: 10_000 });
+	store.addMessage(message(A, 'A1', 100, { pushName: 'Alice' }));
+	store.addMessage(message(G, 'G1', 200));
+	store.upsertChat(A, { archived: true, unreadDelta: -1 });
+	store.addAlias('1999000000001@lid', A);
+	await store.close(); // writes although the save delay has not passed
+
+	const reopened = await ChatStore.open(file);
+	expect(reopened.listChats({ limit: 10, offset: 0 }).map((chat) => chat.id)).toEqual([G, A]);
+	expect(reopened.getChat(A)).toMatchObject({ name: 'Alice', archived: true, markedUnread: true });
+	expect(reopened.findMessage(G, 'G1')?.key).toEqual({ remoteJid: G, id: 'G1', fromMe: false, participant: '15550002222@s.whatsapp.net' });
+	expect(reopened.lastMessages('1999000000001@lid')).toEqual([{ key: { remoteJid: A, id: 'A1', fromMe: false }, messageTimestamp: 100 }]);
+	expect(reopened.size).toEqual({ chats: 2, messages: 2 });
+});
+
+test('changes are saved by themselves after the save delay, atomically (no temp file left)', async () => {
+	const store = await ChatStore.open(file, { saveDelayMs: 20 });
+	store.addMessage(message(A, 'A1', 100));
+	await new Promise((resolve) => setTimeout(resolve, 150));
+	expect(JSON.parse(readFileSync(file, 'utf-8')).chats[0].id).toBe(A);
+	expect(readFileSync(file, 'utf-8')).not.toContain('.tmp-');
+	await store.close();
+});
+
+test('lastMessages is the newest message, even when older history arrives later', async () => {
+	const store = await ChatStore.open(file);
+	store.addMessage(message(A, 'NEW', 300));
+	store.addMessage(message(A, 'OLD', 100));
+	expect(store.lastMessages(A)).toEqual([{ key: { remoteJid: A, id: 'NEW', fromMe: false }, messageTimestamp: 300 }]);
+	expect(store.listMessages(A, { limit: 10, offset: 0 }).map((m) => m.key.id)).toEqual(['NEW', 'OLD']);
+	expect(store.lastMessages(B)).toEqual([]);
+	await store.close();
+});
+
+test('clearing messages keeps the last-message reference; deleting the chat drops everything', async () => {
+	const store = await ChatStore.open(file);
+	store.addMessage(message(A, 'A1', 100));
+	store.clearMessages(A);
+	expect(store.listMessages(A, { limit: 10, offset: 0 })).toEqual([]);
+	expect(store.lastMessages(A)[0].key.id).toBe('A1');
+	store.deleteChat(A);
+	expect(store.getChat(A)).toBeUndefined();
+	expect(store.lastMessages(A)).toEqual([]);
+	await store.close();
+});
+
+test('bounded: per chat, in total (oldest chats first) and in chats', async () => {
+	const store = await ChatStore.open(file, { maxMessagesPerChat: 3, maxMessages: 5, maxChats: 2 });
+	for (let n = 1; n <= 5; n++) store.addMessage(message(A, `A${n}`, n));
+	expect(store.listMessages(A, { limit: 10, offset: 0 }).map((m) => m.key.id)).toEqual(['A5', 'A4', 'A3']);
+	for (let n = 1; n <= 3; n++) store.addMessage(message(B, `B${n}`, 10 + n));
+	// 6 messages > 5: the oldest message of the least recently active chat (A) goes.
+	expect(store.size).toEqual({ chats: 2, messages: 5 });
+	expect(store.listMessages(A, { limit: 10, offset: 0 }).map((m) => m.key.id)).toEqual(['A5', 'A4']);
+	expect(store.lastMessages(A)[0].key.id).toBe('A5');
+	store.addMessage(message(G, 'G1', 100));
+	// A third chat: the least recently active one (A) is dropped, never the new one.
+	expect(store.listChats({ limit: 10, offset: 0 }).map((chat) => chat.id)).toEqual([G, B]);
+	await store.close();
+});
+
+test('unread: increments add up, marking read clears, marking unread is remembered', async () => {
+	const store = await ChatStore.open(file);
+	store.upsertChat(A, { unreadDelta: 1 });
+	store.upsertChat(A, { unreadDelta: 2 });
+	expect(store.getChat(A)?.unreadCount).toBe(3);
+	store.upsertChat(A, { unreadDelta: 0 });
+	expect(store.getChat(A)).toMatchObject({ unreadCount: 0, markedUnread: false });
+	store.upsertChat(A, { unreadDelta: -1 });
+	expect(store.getChat(A)).toMatchObject({ markedUnread: true });
+	await store.close();
+});
+
+test('an unreadable store file is only a cache: the store starts empty', async () => {
+	writeFileSync(file, '{"version":1,"chats":[{"id"');
+	const store = await ChatStore.open(file);
+	expect(store.size).toEqual({ chats: 0, messages: 0 });
+	await store.close();
+});
