@@ -53,33 +53,51 @@ export async function createBackend(
 	transport: TransportOptions = DEFAULT_TRANSPORT,
 ): Promise<WhatsAppBackend> {
 	const kind = connectionKindOf(credentials);
-	const session = (credentials.session ?? '').trim();
-	const http = (headerName: string) =>
-		new GatewayHttpClient(CONNECTION_LABELS[kind], {
-			baseUrl: credentials.baseUrl ?? '',
-			apiKeyHeader: headerName,
-			apiKey: credentials.apiKey || undefined,
-			...transport,
-		});
-
+	if (kind === 'embedded') {
+		// Loaded on first use only: gateway users never load the embedded code, let alone Baileys.
+		// (`require`, not `import()`: Node's ESM resolver would need the compiled file's extension.)
+		const embedded = require('./embedded/EmbeddedBackend') as typeof import('./embedded/EmbeddedBackend');
+		return embedded.createEmbeddedBackend(credentials, transport.timeoutMs);
+	}
+	const { http, session } = openGateway(kind, credentials, transport);
 	switch (kind) {
 		case 'waha':
-			requireSession(session, SESSION_NAME, 'a WAHA session name such as "default"');
-			return new WahaBackend(http('X-Api-Key'), session);
+			return new WahaBackend(http, session);
 		case 'sessionsApi':
-			requireSession(session, UUID, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d');
-			return new SessionsApiBackend(http('X-API-Key'), session);
+			return new SessionsApiBackend(http, session);
 		case 'evolution':
-			return new EvolutionBackend(http('apikey'), parseInstanceName(session));
-		case 'embedded': {
-			// Loaded on first use only: gateway users never load the embedded code, let alone Baileys.
-			// (`require`, not `import()`: Node's ESM resolver would need the compiled file's extension.)
-			const embedded = require('./embedded/EmbeddedBackend') as typeof import('./embedded/EmbeddedBackend');
-			return embedded.createEmbeddedBackend(credentials, transport.timeoutMs);
-		}
+			return new EvolutionBackend(http, session);
 	}
 }
 
-function requireSession(session: string, pattern: RegExp, expected: string): void {
+/** How each gateway takes its API key, and what its session (or instance) must look like. */
+const GATEWAYS: Record<Exclude<ConnectionKind, 'embedded'>, { apiKeyHeader: string; checkSession: (session: string) => string }> = {
+	waha: { apiKeyHeader: 'X-Api-Key', checkSession: (s) => requireSession(s, SESSION_NAME, 'a WAHA session name such as "default"') },
+	sessionsApi: {
+		apiKeyHeader: 'X-API-Key',
+		checkSession: (s) => requireSession(s, UUID, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d'),
+	},
+	evolution: { apiKeyHeader: 'apikey', checkSession: parseInstanceName },
+};
+
+/** The HTTP client and the checked session of a gateway, shared by its backend and its webhooks. */
+export function openGateway(
+	kind: Exclude<ConnectionKind, 'embedded'>,
+	credentials: ConnectionCredentials,
+	transport: TransportOptions = DEFAULT_TRANSPORT,
+): { http: GatewayHttpClient; session: string } {
+	const gateway = GATEWAYS[kind];
+	const session = gateway.checkSession((credentials.session ?? '').trim());
+	const http = new GatewayHttpClient(CONNECTION_LABELS[kind], {
+		baseUrl: credentials.baseUrl ?? '',
+		apiKeyHeader: gateway.apiKeyHeader,
+		apiKey: credentials.apiKey || undefined,
+		...transport,
+	});
+	return { http, session };
+}
+
+function requireSession(session: string, pattern: RegExp, expected: string): string {
 	if (!pattern.test(session)) throw new InvalidInputError('Session', session, expected);
+	return session;
 }
