@@ -18,7 +18,14 @@ export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<I
 			{ description: 'Choose "Gateway Webhook", or credentials whose Connection is Embedded (Baileys).' },
 		);
 	}
+	// A manual "listen for test event" opens the connection itself; its own connecting/open states
+	// would end the test at once, so a manual run waits for a change that comes after them.
+	let startingUp = this.getMode() === 'manual';
 	const stop = await subscribeEmbeddedEvents(credentials, (event) => {
+		if (startingUp && event.event === 'session.status' && (event.data.status === 'connecting' || event.data.status === 'open')) {
+			startingUp = event.data.status !== 'open';
+			return;
+		}
 		const [fresh] = selectEvents(this, [event]);
 		if (fresh) this.emit([[toItem(fresh)]]);
 	});

@@ -89,3 +89,19 @@ test('closing the trigger releases the shared connection', async () => {
 	await trigger.close();
 	await eventually(() => world.wa.openConnections === 0, 5000, 'the connection to close after its linger');
 });
+
+test('a manual test run waits past its own connecting/open for a real change', async () => {
+	// Runs after the previous test closed the connection, so this run opens it itself.
+	const loginsBefore = world.wa.connections;
+	const manual = await startTrigger({ credentials: world.credentials, parameters: { source: 'embedded' } });
+	try {
+		await manual.startTrigger('manual');
+		await eventually(() => world.wa.openConnections === 1, 5000, 'the manual run to connect');
+		expect(world.wa.connections).toBe(loginsBefore + 1);
+		const injected = await world.wa.injectMessage({ chat: contact(7), text: 'test event' });
+		await eventually(() => manual.executions.length > 0, 5000, 'the manual run to get an event');
+		expect(manual.executions[0][0].json).toMatchObject({ event: 'message', messageId: injected.key.id });
+	} finally {
+		await manual.close();
+	}
+});

@@ -24,8 +24,8 @@ export interface TriggerUnderTest {
 	executions: INodeExecutionData[][];
 	activate(): Promise<{ existedBefore: boolean }>;
 	deactivate(): Promise<boolean>;
-	/** Embedded source: runs trigger() like an active workflow; returns its response. */
-	startTrigger(): Promise<ITriggerResponse>;
+	/** Embedded source: runs trigger() like an active workflow (or a manual test run); returns its response. */
+	startTrigger(mode?: 'trigger' | 'manual'): Promise<ITriggerResponse>;
 	staticData: IDataObject;
 	close(): Promise<void>;
 }
@@ -121,8 +121,8 @@ export async function startTrigger(options: { parameters: IDataObject; credentia
 		async deactivate() {
 			return await nodeType.webhookMethods.default.delete.call(hookContext('update'));
 		},
-		async startTrigger() {
-			const context = new TriggerContext(workflow, node, additionalData, 'trigger', 'activate', (data) => {
+		async startTrigger(mode = 'trigger') {
+			const context = new TriggerContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate', (data) => {
 				executions.push(data[0]);
 			});
 			triggerResponse = await nodeType.trigger.call(context);
