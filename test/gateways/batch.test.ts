@@ -3,7 +3,9 @@
  * pairedItem kept, and "continue on fail" putting each error on its own item.
  */
 import { GatewayTestServer } from '../gateway-server/GatewayTestServer';
-import { chat, runChatsNode, wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { WhatsAppChats } from '../../nodes/WhatsAppChats/WhatsAppChats.node';
+import { runNode } from '../helpers/n8nEngine';
+import { chat, NODE_TYPE, runChatsNode, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 let gateway: GatewayTestServer;
 beforeAll(async () => (gateway = await GatewayTestServer.start()));
@@ -69,4 +71,19 @@ test('unsupported operation with continue on fail: every item says so, nothing s
 	});
 	expect(result.output.map((item) => item.json.error)).toEqual(['Chat: Get Many is not supported by Sessions API', 'Chat: Get Many is not supported by Sessions API']);
 	expect(gateway.requests).toHaveLength(0);
+});
+
+test('continue using error output: rejected and invalid items go to the error output', async () => {
+	gateway.respond((r) => r.path.includes('15550001002'), { status: 404, body: { message: 'chat not found' } });
+	const result = await runNode({
+		node: { type: NODE_TYPE, name: 'WhatsApp Chats', onError: 'continueErrorOutput', parameters: { resource: 'chat', operation: 'archive', chatId: chat('={{ $json.phone }}') } },
+		nodeTypes: { [NODE_TYPE]: new WhatsAppChats() },
+		credentials: { whatsAppChatsApi: wahaCredentials(gateway) as never },
+		input: [{ json: { phone: phones[0] } }, { json: { phone: 'nonsense' } }, { json: { phone: phones[2] } }],
+	});
+	const [success, errors] = result.outputsOf('WhatsApp Chats');
+	expect(success.map((item) => item.json.chatId)).toEqual(['15550001000@c.us']);
+	expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+	expect(String(errors[0].json.error)).toContain('Invalid Chat "nonsense"');
+	expect(errors[1].json.error).toBe('WAHA found nothing at POST /api/default/chats/15550001002@c.us/archive (HTTP 404): chat not found');
 });

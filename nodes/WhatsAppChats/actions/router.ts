@@ -3,7 +3,7 @@
  * the batch before anything is sent), then sends at most `concurrency` requests at once.
  * Results keep input order and `pairedItem`; with "continue on fail" errors go on their item.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { UnsupportedOperationError } from '../../backends/errors';
 import { OPERATION_LABELS, type WhatsAppBackend } from '../../backends/WhatsAppBackend';
@@ -73,12 +73,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			settled.flatMap((result, itemIndex) =>
 				result.ok
 					? result.value.map((output) => ({ ...output, pairedItem: { item: itemIndex } }))
-					: [{ json: errorJson(result.error), pairedItem: { item: itemIndex } }],
+					: [{ json: errorJson(result.error), ...errorOutputMarker(node, result.error), pairedItem: { item: itemIndex } }],
 			),
 		];
 	} finally {
 		await backend.release();
 	}
+}
+
+/** With "continue (using error output)", n8n routes only items that carry their error there. */
+function errorOutputMarker(node: INode, error: unknown): Pick<INodeExecutionData, 'error'> {
+	return node.onError === 'continueErrorOutput' ? { error: error as NodeOperationError } : {};
 }
 
 function errorJson(error: unknown): IDataObject {
