@@ -66,6 +66,8 @@ export function importCredentials(
 ): Promise<Array<E2eCredential & { id: string }>>;
 export function importWorkflows(workflows: E2eWorkflow | E2eWorkflow[], options?: E2eOptions): Promise<string[]>;
 export function importWorkflow(workflow: E2eWorkflow, options?: E2eOptions): Promise<string>;
+/** `n8n publish:workflow --id=ID` (activate; takes effect at the next `n8n start`). */
+export function publishWorkflow(id: string, options?: E2eOptions): Promise<void>;
 export function executeWorkflow(id: string, options?: E2eOptions): Promise<E2eExecutionResult>;
 export function parseRawOutput(stdout: string): IRun | undefined;
 export function runWorkflowE2E(options: {

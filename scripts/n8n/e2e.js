@@ -186,6 +186,19 @@ async function importWorkflow(workflow, options = {}) {
 }
 
 /**
+ * Publishes (activates) an imported workflow: `n8n publish:workflow --id=ID`, n8n 2.x's successor
+ * of `update:workflow --active=true` (which still works, deprecated, and calls the same thing).
+ * `import:workflow` always imports workflows unpublished. Takes effect when n8n (re)starts: run it
+ * before `n8n start`.
+ */
+async function publishWorkflow(id, options = {}) {
+	const result = await n8nCli(['publish:workflow', `--id=${id}`], options);
+	if (result.code !== 0 || !/Publishing workflow with ID/.test(result.stdout) || /GOT ERROR/.test(result.stdout)) {
+		throw new Error(`n8n publish:workflow --id=${id} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+	}
+}
+
+/**
  * Finds the IRun JSON `n8n execute --rawOutput` prints. In 2.8.4 it goes through n8n's logger at
  * level "info" (so N8N_LOG_LEVEL must be info or debug, else nothing is printed), pretty-printed
  * with 2 spaces between a line "{" and a line "}", among other log lines (task broker, runners).
@@ -497,6 +510,7 @@ module.exports = {
 	importCredentials,
 	importWorkflows,
 	importWorkflow,
+	publishWorkflow,
 	executeWorkflow,
 	parseRawOutput,
 	runWorkflowE2E,

@@ -4,13 +4,16 @@
  * `npm start`: build this package and run the real n8n (n8n@2.8.4, see install.sh) with it loaded
  * as a community node package, offline, on 127.0.0.1.
  *
- *   node scripts/n8n/start.js [--skip-build] [--port 5678] [--fresh] [--no-owner]
+ *   node scripts/n8n/start.js [--skip-build] [--port 5678] [--fresh] [--no-owner] [--no-credential]
  *
  *   --skip-build   don't run `npm run build` (dist/ must exist)
  *   --port N       editor/REST/webhook port (default $N8N_PORT or 5678); task broker uses N+1
  *   --fresh        delete the local n8n data (database, credentials, workflows) first
  *   --no-owner     don't create the local owner account (you get n8n's "Set up owner" page)
+ *   --no-credential  don't create the example credential "WhatsApp Chats account" (embedded
+ *                  connection) that a fresh instance otherwise gets
  *
+ * n8n itself is installed on the first run into .cache/n8n (N8N_CACHE_DIR), see install.sh.
  * Data lives in .cache/n8n-user (N8N_USER_FOLDER). The owner account is created on first start
  * through n8n's REST API (POST /rest/owner/setup): dev@example.com / Dev-passw0rd
  * (override with N8N_DEV_OWNER_EMAIL / N8N_DEV_OWNER_PASSWORD).
@@ -19,7 +22,6 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 
 const {
@@ -34,6 +36,7 @@ const {
 	missingBuildOutputs,
 	isPortFree,
 } = require('./common');
+const { DEV_OWNER, waitUntilReady, ensureOwner, ensureDefaultCredential, RestSession } = require('./server');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -44,12 +47,7 @@ const option = (name, fallback) => {
 
 const USER_FOLDER = process.env.N8N_USER_FOLDER || path.join(ROOT, '.cache', 'n8n-user');
 const PORT = Number(option('--port', process.env.N8N_PORT || 5678));
-const OWNER = {
-	email: process.env.N8N_DEV_OWNER_EMAIL || 'dev@example.com',
-	password: process.env.N8N_DEV_OWNER_PASSWORD || 'Dev-passw0rd',
-	firstName: 'Local',
-	lastName: 'Developer',
-};
+const OWNER = DEV_OWNER;
 
 const log = (message) => console.log(`[n8n-start] ${message}`);
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -59,56 +57,6 @@ function run(command, commandArgs, options = {}) {
 	if (result.status !== 0) {
 		throw new Error(`${command} ${commandArgs.join(' ')} failed (exit ${result.status})`);
 	}
-}
-
-function request(method, url, body) {
-	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : JSON.stringify(body);
-		const req = http.request(
-			url,
-			{
-				method,
-				headers: data
-					? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
-					: {},
-				timeout: 5000,
-			},
-			(res) => {
-				let text = '';
-				res.on('data', (chunk) => (text += chunk));
-				res.on('end', () => resolve({ status: res.statusCode, text }));
-			},
-		);
-		req.on('timeout', () => req.destroy(new Error('timeout')));
-		req.on('error', reject);
-		req.end(data);
-	});
-}
-
-/**
- * /healthz/readiness answers 200 before the REST API and editor are mounted (n8n listens early,
- * then runs migrations and loads nodes), so wait for /rest/settings to answer JSON.
- */
-async function waitUntilReady(baseUrl, child, timeoutMs = 180_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode}`);
-		try {
-			const { status, text } = await request('GET', `${baseUrl}/rest/settings`);
-			if (status === 200 && JSON.parse(text).data) return JSON.parse(text).data;
-		} catch {
-			// not listening yet, or still serving the placeholder page
-		}
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	throw new Error(`n8n was not ready after ${timeoutMs / 1000} s`);
-}
-
-async function ensureOwner(baseUrl, settings) {
-	if (!settings.userManagement?.showSetupOnFirstLoad) return 'exists';
-	const { status, text } = await request('POST', `${baseUrl}/rest/owner/setup`, OWNER);
-	if (status !== 200) throw new Error(`owner setup failed: HTTP ${status} ${text.slice(0, 300)}`);
-	return 'created';
 }
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -180,14 +128,43 @@ async function main() {
 	log(`n8n ready in ${elapsed(n8nStart)} (total ${elapsed(started)})`);
 
 	if (!flag('--no-owner')) {
-		const owner = await ensureOwner(`http://127.0.0.1:${PORT}`, settings);
+		const api = `http://127.0.0.1:${PORT}`;
+		const owner = await ensureOwner(api, settings, OWNER);
 		log(
 			owner === 'created'
 				? `owner account created: ${OWNER.email} / ${OWNER.password}`
 				: `log in with the owner account (default ${OWNER.email} / ${OWNER.password})`,
 		);
+		if (!flag('--no-credential')) {
+			try {
+				const credential = await ensureDefaultCredential(await RestSession.login(api, OWNER));
+				log(
+					credential.created
+						? `credential "${credential.name}" created: connection Embedded (Baileys), session "default"`
+						: `credential "${credential.name}" already exists (kept between starts)`,
+				);
+			} catch (error) {
+				// e.g. the owner's password was changed in the editor: nothing to set up then
+				log(`no example credential set up: ${error.message}`);
+			}
+		}
 	}
-	log(`editor: ${baseUrl}   (Ctrl+C to stop)`);
+	const line = '-'.repeat(64);
+	console.log(
+		[
+			'',
+			line,
+			`  n8n ${N8N_VERSION} with ${PACKAGE_JSON.name} is running`,
+			'',
+			`  editor:       ${baseUrl}`,
+			...(flag('--no-owner') ? [] : [`  log in with:  ${OWNER.email} / ${OWNER.password}`]),
+			`  nodes:        WhatsApp Chats, WhatsApp Chats Trigger (search "WhatsApp Chats")`,
+			`  examples:     ${path.join(ROOT, 'examples')} (Workflows > Import from File)`,
+			'  stop:         Ctrl+C',
+			line,
+			'',
+		].join('\n'),
+	);
 }
 
 main().catch((error) => {
