@@ -20,11 +20,10 @@ import { pathToFileURL } from 'node:url';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { executeWorkflow, importCredentials, importWorkflows, prepareUserFolder, publishWorkflow, type E2eCredential, type E2eExecutionResult } from '../../scripts/n8n/e2e';
 import { startN8nServer, type ExecutionDetails, type RestSession, type RunningN8n } from '../../scripts/n8n/server';
-import { FileAuthState } from '../../nodes/backends/embedded/authState';
-import { loadBaileys as loadProductBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
+import { writePairedAuth } from '../embedded/world';
 import { e2eWorkflow, example, freshUserFolder, logTiming, requireN8n, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
 
 const SESSION = 'e2e';
@@ -91,15 +90,7 @@ afterAll(async () => {
 
 /** A device paired with the fake phone, stored the way the product stores it. */
 async function writePairedSession(): Promise<void> {
-	const B = await loadProductBaileys();
-	const paired = wa.makePairedCreds();
-	const auth = await FileAuthState.open(sessionPaths(SESSION, authFolder), B);
-	Object.assign(auth.creds, paired.creds);
-	await auth.saveCreds();
-	const keys: Record<string, Record<string, unknown>> = {};
-	for (const [type, entries] of paired.keys.data) keys[type] = Object.fromEntries(entries);
-	await auth.keys.set(keys as never);
-	await auth.close();
+	await writePairedAuth(wa, authFolder, {}, SESSION);
 }
 
 /**

@@ -35,10 +35,10 @@ export async function tempFolder(prefix = 'wa-embedded-'): Promise<string> {
 }
 
 /** Writes the auth state of a device paired with `wa` into `folder`, as the product stores it. */
-export async function writePairedAuth(wa: FakeWhatsApp, folder: string, options: PairedCredsOptions = {}): Promise<void> {
+export async function writePairedAuth(wa: FakeWhatsApp, folder: string, options: PairedCredsOptions = {}, session = SESSION): Promise<void> {
 	const B = await loadBaileys();
 	const paired = wa.makePairedCreds(options);
-	const auth = await FileAuthState.open(sessionPaths(SESSION, folder), B);
+	const auth = await FileAuthState.open(sessionPaths(session, folder), B);
 	Object.assign(auth.creds, paired.creds);
 	await auth.saveCreds();
 	const keys: Record<string, Record<string, unknown>> = {};
