@@ -6,7 +6,7 @@
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 import { CONNECTION_LABELS, connectionKindOf, type ConnectionCredentials } from '../backends/createBackend';
 import { subscribeEmbeddedEvents } from '../backends/embedded/events';
-import { selectEvents, toItem } from './gatewayWebhook';
+import { eventSelector, toItem } from './gatewayWebhook';
 
 export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<ITriggerResponse> {
 	const credentials = await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi');
@@ -21,12 +21,13 @@ export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<I
 	// A manual "listen for test event" opens the connection itself; its own connecting/open states
 	// would end the test at once, so a manual run waits for a change that comes after them.
 	let startingUp = this.getMode() === 'manual';
+	const select = eventSelector(this);
 	const stop = await subscribeEmbeddedEvents(credentials, (event) => {
 		if (startingUp && event.event === 'session.status' && (event.data.status === 'connecting' || event.data.status === 'open')) {
 			startingUp = event.data.status !== 'open';
 			return;
 		}
-		const [fresh] = selectEvents(this, [event]);
+		const [fresh] = select([event]);
 		if (fresh) this.emit([[toItem(fresh)]]);
 	});
 	return {

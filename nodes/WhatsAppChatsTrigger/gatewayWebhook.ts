@@ -28,8 +28,11 @@ export function toItem(event: ChatEvent): INodeExecutionData {
 	return { json: json as unknown as IDataObject };
 }
 
-/** Filters and de-duplicates events for one trigger node, as the node's options say. */
-export function selectEvents(ctx: Context, events: ChatEvent[]): ChatEvent[] {
+/**
+ * Builds, once, what filters and de-duplicates events for one trigger node as its options say;
+ * the embedded trigger keeps it for its whole life instead of re-reading parameters per event.
+ */
+export function eventSelector(ctx: Context): (events: ChatEvent[]) => ChatEvent[] {
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
 	const accepts = makeEventFilter({
 		events: ctx.getNodeParameter('events', []) as TriggerEvent[],
@@ -38,7 +41,8 @@ export function selectEvents(ctx: Context, events: ChatEvent[]): ChatEvent[] {
 		ignoreOwnMessages: options.ignoreOwnMessages ?? true,
 	});
 	const windowMs = (options.dedupeWindowSeconds ?? 600) * 1000;
-	return recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs).keepNew(events.filter(accepts));
+	const recent = recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs);
+	return (events) => recent.keepNew(events.filter(accepts));
 }
 
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -53,7 +57,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 		this.getResponseObject().status(error.status).json({ error: error.message });
 		return { noWebhookResponse: true };
 	}
-	const events = selectEvents(this, adapter.toEvents(delivery));
+	const events = eventSelector(this)(adapter.toEvents(delivery));
 	// No events (filtered out or repeats): the gateway still gets its 200, no execution starts.
 	return events.length ? { workflowData: [events.map(toItem)] } : {};
 }
