@@ -5,6 +5,7 @@
  * Sharing and lifetime (reference counts, linger) are SessionRegistry's job.
  */
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { GatewayError } from '../errors';
 import { canonicalJid } from '../ids';
@@ -67,6 +68,9 @@ export class SessionConnection {
 
 	/** Takes the lock first (a second process fails before loading anything), then loads Baileys and the files. */
 	static async start(paths: SessionPaths): Promise<SessionConnection> {
+		// A new session has no folder yet: make it (and its parents) before the lock goes in it.
+		// Owner-only: it will hold the account's keys.
+		mkdirSync(paths.folder, { recursive: true, mode: 0o700 });
 		const lock = SessionLock.acquire(paths.lock, paths.session);
 		try {
 			const settings = embeddedSettings();
