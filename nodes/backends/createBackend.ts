@@ -27,6 +27,8 @@ export interface ConnectionCredentials {
 	apiKey?: string;
 	webhookSecret?: string;
 	authFolder?: string;
+	/** Embedded only: opens the session (its folder and encryption key are derived from it). */
+	sessionSecret?: string;
 }
 
 export interface TransportOptions {

@@ -32,8 +32,8 @@ const STATUS_WAIT_MS = 10_000;
 type LastMessages = Array<{ key: StoredKey; messageTimestamp: number }>;
 
 /** What createBackend calls (lazily, so gateway users never load this code or Baileys). */
-export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string }, timeoutMs: number): EmbeddedBackend {
-	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder), timeoutMs);
+export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string; sessionSecret?: string }, timeoutMs: number): EmbeddedBackend {
+	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder, credentials.sessionSecret), timeoutMs);
 }
 
 export class EmbeddedBackend implements WhatsAppBackend {
@@ -141,7 +141,9 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	async getSessionStatus(): Promise<SessionStatus> {
 		const connection = await this.connection();
 		if (connection.isPaired) await connection.settledState(Math.min(this.timeoutMs, STATUS_WAIT_MS));
-		return connection.status();
+		const status = connection.status();
+		connection.acknowledgeStoreNotice();
+		return status;
 	}
 
 	async logout(): Promise<BackendAnswer> {

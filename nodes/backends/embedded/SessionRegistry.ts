@@ -5,6 +5,8 @@
  */
 import type { SessionPaths } from './paths';
 import { SessionConnection } from './connection';
+import { sameKeyCheck } from './sessionCrypto';
+import { otherSecretError } from './sessionFolderErrors';
 import { embeddedSettings } from './settings';
 
 export interface SessionLease {
@@ -48,6 +50,11 @@ export async function acquireSession(paths: SessionPaths): Promise<SessionLease>
 	} catch (error) {
 		held.refs--;
 		throw error;
+	}
+	// Same folder, other secret (an Auth Folder aimed at another credential's session): no sharing.
+	if (!sameKeyCheck(connection.paths.access.keyCheck, paths.access.keyCheck)) {
+		releaseEntry(paths.folder, held);
+		throw otherSecretError(paths);
 	}
 	let released = false;
 	return {

@@ -11,10 +11,10 @@ import { acquireSession } from './SessionRegistry';
 
 /** Starts (or joins) the session and calls `onEvent` for each change; call the result to stop. */
 export async function subscribeEmbeddedEvents(
-	credentials: Pick<ConnectionCredentials, 'session' | 'authFolder'>,
+	credentials: Pick<ConnectionCredentials, 'session' | 'authFolder' | 'sessionSecret'>,
 	onEvent: (event: ChatEvent) => void,
 ): Promise<() => Promise<void>> {
-	const lease = await acquireSession(sessionPaths(credentials.session || 'default', credentials.authFolder));
+	const lease = await acquireSession(sessionPaths(credentials.session || 'default', credentials.authFolder, credentials.sessionSecret));
 	const B = await loadBaileys();
 	const connection = lease.connection;
 	const context = (): MappingContext => ({ session: connection.session, me: connection.status().me });
