@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { MARKER_FILE, sessionPaths } from '../../nodes/backends/embedded/paths';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
+import { DEFAULT_CREDENTIAL, ensureDefaultCredential, type RestSession } from '../../scripts/n8n/server';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { eventually, tempFolder, useTestSettings, writePairedAuth } from './world';
@@ -244,4 +245,24 @@ test('plain files of an old session in an Auth Folder are encrypted in place on 
 	expect((await run(credential({ sessionSecret: SECRET_B, authFolder: folder }), { resource: 'session', operation: 'status' })).error?.message).toContain(
 		'belongs to an embedded session with another Session Secret',
 	);
+});
+
+test('npm start gives the embedded credential it creates a random Session Secret of its own, which opens a session', async () => {
+	const posted: Array<{ data: IDataObject }> = [];
+	// The two REST calls ensureDefaultCredential makes on a fresh instance, recorded.
+	const rest = {
+		get: async () => [],
+		post: async (_url: string, body: { name: string; data: IDataObject }) => {
+			posted.push(body);
+			return { id: String(posted.length), name: body.name };
+		},
+	} as unknown as RestSession;
+	await ensureDefaultCredential(rest);
+	await ensureDefaultCredential(rest);
+	const [first, second] = posted.map((body) => body.data);
+	expect(first).toMatchObject({ connection: 'embedded', session: 'default', sessionSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+	expect(second.sessionSecret).not.toBe(first.sessionSecret);
+	expect(DEFAULT_CREDENTIAL.data).not.toHaveProperty('sessionSecret'); // never a shared, fixed secret
+	const status = await run(first, { resource: 'session', operation: 'status' });
+	expect(status.output[0].json).toMatchObject({ state: 'notPaired', connected: false });
 });
