@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FileAuthState } from '../../nodes/backends/embedded/authState';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
-import { MARKER_FILE } from '../../nodes/backends/embedded/paths';
+import { MARKER_FILE, sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { runChatsNode } from '../helpers/whatsAppChatsNode';
 import { startWorld, tempFolder, testPaths, TEST_SECRET, type EmbeddedWorld } from './world';
@@ -101,6 +101,56 @@ describe('session folders from nothing', () => {
 		expect(readdirSync(folder).sort()).toEqual(before);
 		expect(readFileSync(path.join(folder, 'draft.tmp-1-2'), 'utf-8')).toBe('unsaved work');
 		expect(readdirSync(path.join(folder, 'keys'))).toEqual(['id_rsa']);
+	});
+});
+
+describe('default folders and markers', () => {
+	let root: string;
+	let previous: string | undefined;
+	beforeEach(async () => {
+		root = await tempFolder('wa-default-');
+		previous = process.env.N8N_USER_FOLDER;
+	});
+	afterEach(async () => {
+		await closeAllSessions();
+		if (previous === undefined) delete process.env.N8N_USER_FOLDER;
+		else process.env.N8N_USER_FOLDER = previous;
+		await rm(root, { recursive: true, force: true });
+	});
+
+	test('an n8n user folder that is a file: said in words, pointing at N8N_USER_FOLDER and Auth Folder, no server path', async () => {
+		writeFileSync(path.join(root, 'user'), 'not a folder');
+		process.env.N8N_USER_FOLDER = path.join(root, 'user');
+		let message = '';
+		try {
+			const lease = await acquireSession(sessionPaths('test', undefined, TEST_SECRET));
+			lease.release();
+		} catch (error) {
+			message = (error as Error).message;
+		}
+		expect(message).toBe(
+			'The folder of the embedded session "test" cannot be created in the n8n user folder: a part of its path is a file, not a folder. ' +
+				'Check that the n8n user folder (N8N_USER_FOLDER) is writable by n8n, or set Auth Folder in the WhatsApp Chats credential',
+		);
+	});
+
+	test('a session folder that cannot be read is said in words, not a raw errno', async () => {
+		const folder = path.join(root, 'session');
+		mkdirSync(path.join(folder, MARKER_FILE), { recursive: true }); // where the marker file belongs
+		expect(await openError(folder)).toBe(
+			`The embedded session "test" cannot read the Auth Folder "${folder}": the system refused (EISDIR). ` +
+				'Give the user n8n runs as access to it, or set Auth Folder in the WhatsApp Chats credential to a new or empty folder',
+		);
+	});
+
+	test('a damaged marker is refused: the folder cannot be checked against the secret', async () => {
+		const folder = path.join(root, 'session');
+		await openSession(folder);
+		writeFileSync(path.join(folder, MARKER_FILE), '{"kind":"something else"}');
+		expect(await openError(folder)).toBe(
+			`${MARKER_FILE} in the session folder of the embedded session "test" is damaged, so the folder cannot be checked against this credential's Session Secret. ` +
+				'Restore the folder from a backup, or pair the credential again in a new folder',
+		);
 	});
 });
 

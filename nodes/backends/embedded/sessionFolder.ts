@@ -15,6 +15,7 @@ import {
 	damagedFileError,
 	folderIsFileError,
 	folderNotCreatedError,
+	folderUnreadableError,
 	foreignFolderError,
 	otherSecretError,
 	SessionFolderError,
@@ -90,8 +91,14 @@ function createFolder(paths: SessionPaths): void {
 
 /** An existing folder: ours (with the right secret), empty, or an old plain session; else refused. */
 function inspectFolder(paths: SessionPaths): void {
-	if (readMarker(paths)) return;
-	const foreign = foreignEntry(paths.folder);
+	let foreign: string | undefined;
+	try {
+		if (readMarker(paths)) return;
+		foreign = foreignEntry(paths.folder);
+	} catch (error) {
+		if (error instanceof SessionFolderError) throw error;
+		throw folderUnreadableError(paths, (error as NodeJS.ErrnoException).code);
+	}
 	if (foreign !== undefined) throw foreignFolderError(paths, foreign);
 }
 
@@ -142,8 +149,7 @@ function foreignEntry(folder: string): string | undefined {
  */
 function adoptLegacyFolder(paths: SessionPaths): void {
 	const legacy = paths.legacyFolder;
-	if (!legacy || exists(paths.folder)) return;
-	if (!statSync(legacy, { throwIfNoEntry: false })?.isDirectory()) return;
+	if (!legacy || exists(paths.folder) || !isFolder(legacy)) return;
 	if (exists(path.join(legacy, MARKER_FILE)) || !exists(path.join(legacy, 'creds.json'))) return;
 	try {
 		if (foreignEntry(legacy) !== undefined) return;
@@ -153,8 +159,21 @@ function adoptLegacyFolder(paths: SessionPaths): void {
 	}
 }
 
+/** False also when a part of the path is a file (ENOTDIR): then nothing is there to adopt. */
 function exists(file: string): boolean {
-	return statSync(file, { throwIfNoEntry: false }) !== undefined;
+	try {
+		return statSync(file, { throwIfNoEntry: false }) !== undefined;
+	} catch {
+		return false;
+	}
+}
+
+function isFolder(file: string): boolean {
+	try {
+		return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+	} catch {
+		return false;
+	}
 }
 
 async function sealInPlace(paths: SessionPaths, file: string, name: string): Promise<void> {

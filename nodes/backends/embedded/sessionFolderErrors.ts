@@ -53,6 +53,14 @@ export function folderNotCreatedError(paths: FolderRef, code: string | undefined
 	);
 }
 
+export function folderUnreadableError(paths: FolderRef, code: string | undefined): SessionFolderError {
+	const why = code === 'EACCES' || code === 'EPERM' ? 'n8n is not allowed to read it (permission denied)' : `the system refused (${code ?? 'unknown error'})`;
+	return new SessionFolderError(
+		`The embedded session "${paths.session}" cannot read ${describeFolder(paths)}: ${why}. ` +
+			'Give the user n8n runs as access to it, or set Auth Folder in the WhatsApp Chats credential to a new or empty folder',
+	);
+}
+
 export function foreignFolderError(paths: FolderRef, example: string): SessionFolderError {
 	return new SessionFolderError(
 		`${upper(describeFolder(paths))} already holds files that WhatsApp Chats did not create (such as "${example}"), ` +
