@@ -117,10 +117,51 @@ describe('signatures', () => {
 		expect(response).toEqual({ status: 401, body: { error: 'Stale or undated webhook delivery refused' } });
 	});
 
-	test('without a secret in the credentials, unsigned deliveries are accepted', async () => {
+	test('a valid signature followed by junk is refused', async () => {
+		await start();
+		const body = message();
+		const { raw, headers } = signed(body);
+		for (const junk of ['zz', ' 00', 'ff', 'g']) {
+			const response = await trigger.post(undefined, { ...headers, 'X-Webhook-Hmac': headers['X-Webhook-Hmac'] + junk }, raw);
+			expect(response).toEqual({ status: 401, body: { error: 'Invalid X-Webhook-Hmac signature' } });
+		}
+		expect(trigger.executions).toHaveLength(0);
+		expect((await trigger.post(undefined, { ...headers, 'X-Webhook-Hmac': headers['X-Webhook-Hmac'].toUpperCase() }, raw)).status).toBe(200);
+	});
+
+	test('without a secret in the credentials and before activation, nothing is accepted, not even a forged event dated 1970', async () => {
 		trigger = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway' } });
-		expect((await trigger.post(message())).status).toBe(200);
+		const forged = { ...message(), timestamp: 0 };
+		expect(await trigger.post(forged)).toEqual({
+			status: 401,
+			body: {
+				error: 'Unsigned webhook call refused: this trigger has no webhook secret yet. Deactivate and activate the workflow again so it registers a signed webhook, or set a Webhook Secret in the credentials',
+			},
+		});
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	test('without a secret in the credentials, activation registers a generated one: unsigned and forged calls get 401, signed ones pass', async () => {
+		gateway.state.sessionConfigs.set('default', { webhooks: [] });
+		trigger = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway' } });
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		const [ours] = gateway.state.sessionConfigs.get('default')!.webhooks as Array<{ url: string; hmac: { key: string } }>;
+		expect(ours.url).toBe(trigger.webhookUrl);
+		expect(ours.hmac.key).toMatch(/^[0-9a-f]{64}$/);
+		expect(Object.values(trigger.staticData).map((node) => (node as { webhookSecret?: string }).webhookSecret)).toEqual([ours.hmac.key]);
+
+		expect(await trigger.post(message())).toEqual({ status: 401, body: { error: 'Missing X-Webhook-Hmac signature' } });
+		expect((await deliver({ ...message(), timestamp: 0 }, 'guessed')).status).toBe(401);
+		expect(trigger.executions).toHaveLength(0);
+		expect((await deliver(message(), ours.hmac.key)).status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
+
+		// Activated again (n8n restarted): the same registration, the same secret.
+		expect(await trigger.activate()).toEqual({ existedBefore: true });
+		expect(await trigger.deactivate()).toBe(true);
+		expect(gateway.state.sessionConfigs.get('default')!.webhooks).toEqual([]);
+		expect(JSON.stringify(trigger.staticData)).not.toContain(ours.hmac.key);
+		expect((await deliver(message(), ours.hmac.key)).status).toBe(401);
 	});
 });
 
