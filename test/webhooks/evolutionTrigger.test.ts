@@ -3,6 +3,8 @@
  * instance webhook, a JWT-signed delivery starts one execution (once, even when retried), a
  * forged token gets 401, deactivation restores the webhook that was there before.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, EVOLUTION_OWN_JID, evolutionStateOf } from '../gateway-server/evolutionRoutes';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
@@ -119,4 +121,30 @@ test('without a Webhook Secret, activation signs the registration with a generat
 	expect(await trigger.deactivate()).toBe(true);
 	expect(JSON.stringify(trigger.staticData)).not.toContain(jwtKey);
 	expect((await trigger.post(upsert, { Authorization: `Bearer ${token}` })).status).toBe(401);
+});
+
+test('with the API key changed while active, deactivation cannot restore, says why in n8n’s log, and works once the key is back', async () => {
+	const instance = evolutionStateOf(gateway.state).instances.get(EVOLUTION_INSTANCE)!;
+	const previous = { enabled: true, url: 'https://crm.example/evolution', events: ['MESSAGES_UPSERT'], headers: { Authorization: 'Bearer crm-token-3e7d' }, byEvents: false, base64: false };
+	instance.webhook = { ...previous } as never;
+	const credentials = { connection: 'evolution', baseUrl: gateway.url, session: EVOLUTION_INSTANCE, apiKey: TEST_API_KEY };
+	trigger = await startTrigger({ credentials, parameters: { source: 'gateway', events: ['message'] } });
+	await trigger.activate();
+
+	const warn = jest.spyOn(Container.get(Logger), 'warn');
+	gateway.state.apiKey = credentials.apiKey = 'rotated-evolution-key-0c9e';
+	try {
+		expect(await trigger.deactivate()).toBe(false);
+		expect(instance.webhook).toMatchObject({ url: trigger.webhookUrl });
+		const logged = warn.mock.calls.map(([message]) => String(message)).join('\n');
+		expect(logged).toContain(`could not remove its webhook at the gateway: Invalid API Key "(hidden)": expected the API key the workflow was activated with`);
+		expect(logged).not.toContain('rotated-evolution-key-0c9e');
+		expect(logged).not.toContain(TEST_API_KEY);
+		expect(logged).not.toContain('crm-token-3e7d');
+	} finally {
+		gateway.state.apiKey = credentials.apiKey = TEST_API_KEY;
+		warn.mockRestore();
+	}
+	expect(await trigger.deactivate()).toBe(true);
+	expect(instance.webhook).toMatchObject(previous);
 });

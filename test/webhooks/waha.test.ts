@@ -301,7 +301,7 @@ describe('registration races and lost registrations', () => {
 		// A queue of its own each, as in separate n8n processes: nothing in this process orders them.
 		const processes = [1, 2, 3].map((n) => ({
 			url: `https://n8n-${n}.example/webhook/${n}/whatsapp-chats`,
-			hooks: new WahaWebhooks(http(), 'default', `secret-${n}`, `process-${n}`, { settleMs: 150, retryJitterMs: 100 }),
+			hooks: new WahaWebhooks(http(), 'default', `secret-${n}`, `process-${n}`),
 		}));
 		await Promise.all(processes.map(({ url, hooks }) => hooks.register(url, ['message'], {})));
 		expect(webhookUrls().sort()).toEqual(processes.map(({ url }) => url).sort());
