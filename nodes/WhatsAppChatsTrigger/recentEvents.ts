@@ -76,6 +76,12 @@ export class RecentEvents {
 		return fresh;
 	}
 
+	/** Forgets what is past its window; true when nothing is left. */
+	forgetExpired(nowMs = Date.now()): boolean {
+		this.forgetOlderThan(nowMs - this.windowMs);
+		return this.seen.size === 0;
+	}
+
 	private forgetOlderThan(cutoffMs: number): void {
 		for (const [key, seenAt] of this.seen) {
 			if (seenAt >= cutoffMs) break;
@@ -85,9 +91,24 @@ export class RecentEvents {
 }
 
 const byTrigger = new Map<string, RecentEvents>();
+const SWEEP_EVERY_MS = 60_000;
+let lastSweepMs = 0;
+
+/** Memories of triggers that get no more calls (deactivated, deleted) are dropped once their window is over. */
+function sweep(nowMs: number): void {
+	if (nowMs - lastSweepMs < SWEEP_EVERY_MS) return;
+	lastSweepMs = nowMs;
+	for (const [key, recent] of byTrigger) if (recent.forgetExpired(nowMs)) byTrigger.delete(key);
+}
+
+/** How many triggers have a memory in this process. */
+export function rememberedTriggerCount(): number {
+	return byTrigger.size;
+}
 
 /** One memory per trigger node, shared by all its webhook calls in this process. */
-export function recentEventsOf(workflowId: string, nodeId: string, windowMs: number): RecentEvents {
+export function recentEventsOf(workflowId: string, nodeId: string, windowMs: number, nowMs = Date.now()): RecentEvents {
+	sweep(nowMs);
 	const key = `${workflowId}/${nodeId}`;
 	let recent = byTrigger.get(key);
 	if (!recent) byTrigger.set(key, (recent = new RecentEvents(windowMs)));

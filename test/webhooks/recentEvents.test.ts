@@ -4,7 +4,7 @@
  * webhook deliveries are refused (503, the gateway retries) instead of remembered.
  */
 import type { ChatEvent } from '../../nodes/backends/events';
-import { MAX_REMEMBERED_KEYS, RecentEvents, RecentEventsFullError } from '../../nodes/WhatsAppChatsTrigger/recentEvents';
+import { MAX_REMEMBERED_KEYS, RecentEvents, RecentEventsFullError, recentEventsOf, rememberedTriggerCount } from '../../nodes/WhatsAppChatsTrigger/recentEvents';
 
 const WINDOW_MS = 10 * 60 * 1000;
 const T0 = 1_700_000_000_000;
@@ -71,4 +71,16 @@ test('a window of 0 remembers nothing', () => {
 	expect(recent.keepNew([event('A')], { nowMs: T0 })).toHaveLength(1);
 	expect(recent.keepNew([event('A')], { nowMs: T0 })).toHaveLength(1);
 	expect(recent.size).toBe(0);
+});
+
+test('memories of triggers that get no more calls are dropped once their window is over', () => {
+	const now = Date.now() + 24 * 60 * 60 * 1000;
+	for (let index = 0; index < 50; index++) recentEventsOf(`wf-gone-${index}`, 'node', WINDOW_MS, now).keepNew([event('A')], { nowMs: now });
+	const live = recentEventsOf('wf-live', 'node', WINDOW_MS, now);
+	expect(rememberedTriggerCount()).toBeGreaterThanOrEqual(51);
+	live.keepNew([event('B')], { nowMs: now + WINDOW_MS });
+	recentEventsOf('wf-live', 'node', WINDOW_MS, now + WINDOW_MS + 1);
+	expect(rememberedTriggerCount()).toBe(1);
+	expect(recentEventsOf('wf-live', 'node', WINDOW_MS, now + WINDOW_MS + 2)).toBe(live);
+	expect(live.keepNew([event('B')], { nowMs: now + WINDOW_MS + 2 })).toEqual([]);
 });
