@@ -84,7 +84,7 @@ const NETWORK_FAILURES: Record<string, string> = {
 };
 
 /** Why an attempt ended without an answer. */
-type AttemptFailure = { kind: 'deadline' } | { kind: 'tooLarge' } | { kind: 'network'; code: string };
+type AttemptFailure = { kind: 'deadline' } | { kind: 'tooLarge' } | { kind: 'badCompression' } | { kind: 'network'; code: string };
 
 export class GatewayHttpClient {
 	private readonly axios: AxiosInstance;
@@ -148,6 +148,13 @@ export class GatewayHttpClient {
 				const { failure } = outcome;
 				if (failure.kind === 'deadline') throw this.timeoutError(request, attemptMs, attemptMs < this.settings.timeoutMs ? budget.totalMs : undefined);
 				if (failure.kind === 'tooLarge') throw this.tooLargeError(request);
+				if (failure.kind === 'badCompression') {
+					throw new GatewayError(
+						this.backendLabel,
+						'badAnswer',
+						`${this.backendLabel} sent a compressed answer to ${request.method} /${request.path.join('/')} that cannot be decompressed; check that the Base URL ${this.displayUrl} points at ${this.backendLabel}`,
+					);
+				}
 				if (failure.code === 'ETIMEDOUT' || failure.code === 'ECONNABORTED') throw this.timeoutError(request, attemptMs);
 				const retryable = RETRYABLE_NETWORK_CODES.has(failure.code);
 				const delay = retryDelayMs(attempt, undefined, this.settings.retryBaseDelayMs);
@@ -200,6 +207,7 @@ export class GatewayHttpClient {
 			if (expired) return { failure: { kind: 'deadline' } };
 			const { code, message, response: partial } = error as { code?: string; message?: string; response?: unknown };
 			if (/maxContentLength/.test(message ?? '')) return { failure: { kind: 'tooLarge' } };
+			if (code === 'Z_DATA_ERROR') return { failure: { kind: 'badCompression' } };
 			// Headers arrived, then the socket closed: the same as any other dropped connection.
 			if (partial !== undefined || /aborted/i.test(message ?? '')) return { failure: { kind: 'network', code: 'MIDBODY' } };
 			return { failure: { kind: 'network', code: code ?? '' } };

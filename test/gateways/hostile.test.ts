@@ -270,6 +270,25 @@ describe('a write succeeds only with what the dialect answers for success', () =
 		);
 	});
 
+	test.each(DIALECTS)('%s: the credential test of a Base URL that serves a login page says so', async (dialect) => {
+		gateway.use((_request, res) => text(res, 200, LOGIN_PAGE, 'text/html'));
+		const checked = await whatsAppChatsConnectionTest.call({} as never, { id: '1', name: 'x', type: 'whatsAppChatsApi', data: credentials(dialect) as never });
+		expect(checked.status).toBe('Error');
+		expect(checked.message).toMatch(new RegExp(`^${LABEL[dialect]} answered GET \\S+ with an HTML page \\(HTTP 200\\).* probably points at something that is not ${LABEL[dialect]}`));
+	});
+
+	test('a gzip answer that cannot be decompressed is not retried and is said plainly', async () => {
+		gateway.use((_request, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+			res.end(Buffer.from('this is not gzip at all, just bytes'));
+		});
+		const result = await archive('waha');
+		expect(result.error?.message).toMatch(
+			/^WAHA sent a compressed answer to POST \/api\/default\/chats\/919988066776@c\.us\/archive that cannot be decompressed; check that the Base URL http:\/\/127\.0\.0\.1:\d+ points at WAHA$/,
+		);
+		expect(gateway.requests).toHaveLength(1);
+	});
+
 	test('a redirect (to a login page) is not a success', async () => {
 		gateway.use((_request, res) => {
 			res.writeHead(302, { Location: '/login?next=%2Fapi' });
@@ -410,7 +429,7 @@ describe('no secret anywhere', () => {
 		LoggerProxy.init(recorder as never);
 		try {
 			const result = await work();
-			return { result, logs: JSON.stringify(lines, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, ...value } : value)) };
+			return { result, logs: JSON.stringify(lines, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value)) };
 		} finally {
 			for (const spy of spies) spy.mockRestore();
 			LoggerProxy.init(logger);
@@ -419,7 +438,7 @@ describe('no secret anywhere', () => {
 
 	function expectNoSecret(...places: unknown[]): void {
 		for (const place of places.filter((entry) => entry !== undefined)) {
-			const text = typeof place === 'string' ? place : JSON.stringify(place, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, ...value } : value));
+			const text = typeof place === 'string' ? place : JSON.stringify(place, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value));
 			for (const secret of SECRETS) expect(text).not.toContain(secret);
 		}
 	}
