@@ -18,6 +18,9 @@ export interface SecretSources {
 	baseUrl?: unknown;
 }
 
+/** Credential fields that hold a secret by their name (API key, webhook secret, an embedded secret, …). */
+const SECRET_CREDENTIAL_FIELD = /(key|secret|password|passphrase|token)$/i;
+
 export class SecretRedactor {
 	/** Longest first, so a secret that contains another is replaced whole. */
 	private readonly secrets: string[];
@@ -31,10 +34,16 @@ export class SecretRedactor {
 		this.secrets = [...unique].sort((a, b) => b.length - a.length);
 	}
 
-	/** Every secret the credentials hold, in every spelling a gateway could echo back. */
+	/**
+	 * Every secret the credentials hold, in every spelling a gateway could echo back: the API key,
+	 * the webhook secret, any other field named as a secret, and the password of the Base URL.
+	 */
 	static fromCredentials(credentials: SecretSources): SecretRedactor {
 		const { password, basicAuth } = urlSecrets(credentials.baseUrl);
-		return new SecretRedactor([credentials.apiKey, credentials.webhookSecret, password, basicAuth]);
+		const named = Object.entries(credentials as Record<string, unknown>)
+			.filter(([field]) => SECRET_CREDENTIAL_FIELD.test(field))
+			.map(([, value]) => value);
+		return new SecretRedactor([credentials.apiKey, credentials.webhookSecret, ...named, password, basicAuth]);
 	}
 
 	/** A redactor that knows the secrets of both. */
