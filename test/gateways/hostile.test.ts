@@ -9,6 +9,7 @@ import { LoggerProxy } from 'n8n-workflow';
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
 import { whatsAppChatsConnectionTest } from '../../nodes/WhatsAppChats/methods/credentialTest';
+import { searchChats } from '../../nodes/WhatsAppChats/methods/listSearch';
 import { SESSIONS_API_ID } from '../gateway-server/GatewayTestServer';
 import {
 	closeMidBody,
@@ -117,6 +118,15 @@ describe('Return All always ends, and never returns more than asked', () => {
 		expect(result.output[999].json.id).toBe(wahaChat(999).id);
 		expect(gateway.requests.length).toBeLessThanOrEqual(10);
 	}, 60_000);
+
+	test('the Chat field’s list shows one page, even from a gateway that ignores limit', async () => {
+		const all = Array.from({ length: 40_000 }, (_, index) => wahaChat(index));
+		gateway.use((request, res) => (isChatList(request) ? json(res, 200, all) : json(res, 404, {})));
+		const listed = await searchChats.call({ getCredentials: async () => credentials('waha') } as never);
+		expect(listed.results).toHaveLength(100);
+		expect(listed.paginationToken).toBe('100');
+		expect(gateway.requests).toHaveLength(1);
+	});
 
 	test('a 240,000-chat page does not overflow the stack; Return All stops at its cap with a clear error', async () => {
 		const all = Array.from({ length: 240_000 }, (_, index) => ({ id: `${index}@c.us` }));
