@@ -22,6 +22,8 @@ export interface StoredMessage {
 	hasMedia: boolean;
 	pushName?: string;
 	starred?: boolean;
+	/** Pinned in the chat (by a pin message naming it). */
+	pinned?: boolean;
 	edited?: boolean;
 	revoked?: boolean;
 }
