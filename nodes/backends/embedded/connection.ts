@@ -249,6 +249,10 @@ export class SessionConnection {
 	}
 
 	private onEvents(sock: WASocket, store: ChatStore, events: BaileysEvents): void {
+		// Baileys destroys its event buffer right after announcing the close, dropping what it held
+		// back until the offline marker although it already receipted those messages (WhatsApp will
+		// not send them again): deliver them first (flush() re-enters here with the buffered map).
+		if (events['connection.update']?.connection === 'close' && sock.ev.isBuffering()) sock.ev.flush();
 		const creds = events['creds.update'];
 		if (creds && sock === this.sock) {
 			Object.assign(this.auth.creds, creds);
