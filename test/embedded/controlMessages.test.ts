@@ -5,7 +5,9 @@
  * update the message they refer to.
  */
 import type { WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import type { ChatEvent } from '../../nodes/backends/events';
 import type { BaileysEvents } from '../../nodes/backends/embedded/connection';
+import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/events';
 import { mapBaileysEvents } from '../../nodes/backends/embedded/eventMapping';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { isChatContent, storedMessageOf } from '../../nodes/backends/embedded/messageContent';
@@ -19,6 +21,9 @@ const contact = (n: number) => `1555400${String(n).padStart(4, '0')}@s.whatsapp.
 let world: EmbeddedWorld;
 /** Every raw Baileys event map the session's connection heard. */
 const heard: BaileysEvents[] = [];
+/** What the trigger's feed emitted. */
+const feed: ChatEvent[] = [];
+let unsubscribe: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
 	world = await startWorld();
@@ -28,8 +33,12 @@ beforeAll(async () => {
 	await withConnection(world.folder, (connection) => {
 		connection.subscribe({ onEvents: (events) => heard.push(events) });
 	});
+	unsubscribe = await subscribeEmbeddedEvents(world.credentials, (event) => feed.push(event));
 });
-afterAll(async () => await world?.close());
+afterAll(async () => {
+	await unsubscribe?.();
+	await world?.close();
+});
 
 async function node(parameters: Record<string, unknown>) {
 	return await runChatsNode({ credentials: world.credentials, parameters: parameters as never });
@@ -62,6 +71,9 @@ test('pin, then archive: no pin message stored; the archive names the real last 
 		// The pin updated the message it names: pinned, then unpinned.
 		expect(connection.store.findMessage(jid, real.key.id)).toMatchObject({ text: 'the real last message', pinned: false });
 	});
+
+	// The trigger's feed: the real message once, no "message" for the pin or the unpin.
+	expect(feed.filter((e) => e.event === 'message' && e.chatId === jid).map((e) => e.messageId)).toEqual([real.key.id]);
 
 	const messages = await node({ resource: 'chat', operation: 'getMessages', chatId: chat(jid), limit: 50 });
 	expect(messages.output.map((item) => item.json.id)).toEqual([real.key.id]);
