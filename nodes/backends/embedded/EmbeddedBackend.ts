@@ -192,11 +192,24 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { connection, sock: await connection.whenOpen(this.timeoutMs) };
 	}
 
-	/** A Baileys call with the timeout, its errors in words a person understands. */
-	private async call<T>(connection: SessionConnection, work: Promise<T>, what: string): Promise<T> {
+	/**
+	 * A Baileys call with the timeout, its errors in words a person understands. A call on the open
+	 * socket that times out replaces that socket (see SessionConnection.replaceSocket), so the next
+	 * call does not queue behind the abandoned one.
+	 */
+	private async call<T>(connection: SessionConnection, work: Promise<T>, what: string, sock?: WASocket): Promise<T> {
 		try {
 			return await withTimeout(work, this.timeoutMs, what);
 		} catch (error) {
+			if (sock && error instanceof GatewayError && error.kind === 'timeout') {
+				connection.replaceSocket(sock, `${what} was abandoned after ${this.timeoutMs} ms`);
+				throw new GatewayError(
+					EMBEDDED_LABEL,
+					'timeout',
+					`${error.message}. The embedded session "${connection.session}" reconnects at once so the next call does not wait for this one; ` +
+						'the change may or may not have reached WhatsApp: check the chat on the phone before retrying',
+				);
+			}
 			throw fromBaileysError(error, connection.session, what);
 		}
 	}
@@ -211,7 +224,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const jid = connection.store.resolveChatId(chat.jid);
 		const lastMessages = connection.store.lastMessages(jid);
 		if (lastMessages.length === 0) throw noLastMessageError(connection.session, chat.jid, action);
-		await this.call(connection, sock.chatModify(modification(lastMessages), jid), `${action} of chat ${chat.jid}`);
+		await this.call(connection, sock.chatModify(modification(lastMessages), jid), `${action} of chat ${chat.jid}`, sock);
 		afterwards?.(connection, jid);
 		const [last] = lastMessages;
 		return { raw: { chatId: jid, action, lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp } };
@@ -225,7 +238,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	): Promise<BackendAnswer> {
 		const { connection, sock } = await this.openSocket();
 		const key = this.keyOf(connection, message);
-		const sent = await this.call(connection, sock.sendMessage(key.remoteJid, content({ ...key })), `${action} message "${message.id}" in chat ${message.chat.jid}`);
+		const sent = await this.call(connection, sock.sendMessage(key.remoteJid, content({ ...key })), `${action} message "${message.id}" in chat ${message.chat.jid}`, sock);
 		afterwards?.(connection, key);
 		return { raw: sentSummary(sent), resolved: resolvedRef(message, key) };
 	}
@@ -234,7 +247,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const { connection, sock } = await this.openSocket();
 		const key = this.keyOf(connection, message);
 		const what = `${starred ? 'star' : 'unstar'} message "${message.id}" in chat ${message.chat.jid}`;
-		await this.call(connection, sock.star(key.remoteJid, [{ id: key.id, fromMe: key.fromMe }], starred), what);
+		await this.call(connection, sock.star(key.remoteJid, [{ id: key.id, fromMe: key.fromMe }], starred), what, sock);
 		connection.store.updateMessage(key.remoteJid, key.id, { starred });
 		return { raw: { chatId: key.remoteJid, messageId: key.id, fromMe: key.fromMe, starred }, resolved: resolvedRef(message, key) };
 	}

@@ -199,6 +199,27 @@ export class SessionConnection {
 		}
 	}
 
+	/**
+	 * After a call on `sock` was abandoned at its timeout: a fresh socket at once. Baileys cannot
+	 * cancel the abandoned work, which keeps its app-state lock and the key-store transaction every
+	 * send shares until Baileys' own query timeout, and may then commit an app-state version
+	 * WhatsApp never confirmed. Failing the old socket's pending queries (the way a broken
+	 * WebSocket does) ends all of it there; its buffered events are still delivered (onEvents).
+	 */
+	replaceSocket(sock: WASocket, why: string): void {
+		if (this.closing || sock !== this.sock) return;
+		this.sock = undefined;
+		this.setState('reconnecting');
+		const abandoned = Object.assign(new Error(`Connection Closed: ${why}`), { output: { statusCode: 428 } });
+		try {
+			sock.ws.emit('error', abandoned);
+		} catch {
+			// already closed
+		}
+		sock.end(abandoned).catch(() => undefined);
+		this.connect();
+	}
+
 	subscribe(listener: SessionListener): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
@@ -255,6 +276,10 @@ export class SessionConnection {
 	}
 
 	private onEvents(sock: WASocket, store: ChatStore, events: BaileysEvents): void {
+		// Baileys destroys its event buffer right after announcing the close, dropping what it held
+		// back until the offline marker although it already receipted those messages (WhatsApp will
+		// not send them again): deliver them first (flush() re-enters here with the buffered map).
+		if (events['connection.update']?.connection === 'close' && sock.ev.isBuffering()) sock.ev.flush();
 		const creds = events['creds.update'];
 		if (creds && sock === this.sock) {
 			Object.assign(this.auth.creds, creds);

@@ -23,6 +23,8 @@ export interface StoredMessage {
 	hasMedia: boolean;
 	pushName?: string;
 	starred?: boolean;
+	/** Pinned in the chat (by a pin message naming it). */
+	pinned?: boolean;
 	edited?: boolean;
 	revoked?: boolean;
 }
