@@ -73,7 +73,7 @@ export function describeNetworkFailure(error: unknown): { failure: NetworkFailur
 /** The socket never reached WhatsApp: say what failed (name lookup, refused, TLS, timeout) and what to do. */
 export function unreachableError(session: string, host: string, failure: NetworkFailure, detail: string): GatewayError {
 	const what: Record<NetworkFailure, string> = {
-		'name lookup': `the name "${host}" could not be resolved (DNS)`,
+		'name lookup': `the name "${host.replace(/:\d+$/, '')}" could not be resolved (DNS)`,
 		'connection refused': `${host} refused the connection`,
 		TLS: `the secure (TLS) connection to ${host} failed`,
 		timeout: `${host} did not answer in time`,
@@ -81,15 +81,16 @@ export function unreachableError(session: string, host: string, failure: Network
 	};
 	const todo: Record<NetworkFailure, string> = {
 		'name lookup': 'check the DNS settings of the n8n server (or the proxy it must use)',
-		'connection refused': 'check that a firewall or proxy does not block outgoing connections to port 443',
+		'connection refused': 'check that no firewall or proxy blocks outgoing connections to port 443',
 		TLS: 'check that no proxy or firewall intercepts TLS to WhatsApp, and the system clock',
 		timeout: 'check the internet connection of the n8n server and its firewall',
 		network: 'check the internet connection of the n8n server',
 	};
+	// No error codes in the text: n8n replaces a message naming one (ECONNREFUSED, ENOTFOUND…) with its own generic words.
 	return new GatewayError(
 		EMBEDDED_LABEL,
 		'unreachable',
-		`The embedded session "${session}" cannot reach WhatsApp: ${what[failure]} (${detail}). ` +
+		`The embedded session "${session}" cannot reach WhatsApp: ${what[failure]}. ` +
 			`This n8n server itself connects to WhatsApp Web; ${todo[failure]}, then retry.`,
 		{ gatewayMessage: detail },
 	);
@@ -99,24 +100,24 @@ const WRITE_FAILURES: Record<string, string> = {
 	ENOSPC: 'the disk is full',
 	EDQUOT: 'the disk quota is used up',
 	EISDIR: 'a folder is in the way of the file',
-	ENOTDIR: 'a file is in the way of the folder',
+	ENOTDIR: 'a file is in the way of its folder',
 	EACCES: 'permission denied',
 	EPERM: 'permission denied',
 	EROFS: 'the file system is read-only',
 	EIO: 'a disk error',
 };
 
-/** A file of the session could not be written; names the file (not its path) and the cause. */
+/** A file of the session could not be written; names the file (not its path) and the cause in words (no error code, see above). */
 export function storageError(session: string, file: string, error: Error): GatewayError {
-	const code = (error as NodeJS.ErrnoException).code;
-	const cause = code ? `${code}: ${WRITE_FAILURES[code] ?? 'the write failed'}` : 'the write failed';
+	const code = (error as NodeJS.ErrnoException).code ?? '';
+	const cause = WRITE_FAILURES[code] ?? 'the write failed';
 	return new GatewayError(
 		EMBEDDED_LABEL,
 		'server',
 		`The embedded session "${session}" cannot save its files: writing ${file} failed (${cause}). ` +
 			'Free disk space or fix the session folder (permissions, nothing else in the way of its files), then retry; ' +
 			'the auth state already on disk is kept as it was.',
-		{ gatewayMessage: cause },
+		{ gatewayMessage: code || cause },
 	);
 }
 

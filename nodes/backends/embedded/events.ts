@@ -9,9 +9,10 @@ import { loadBaileys } from './loadBaileys';
 import { sessionPaths } from './paths';
 import { GatewayError } from '../errors';
 import { acquireSession } from './SessionRegistry';
+import { embeddedSettings } from './settings';
 
-/** How long activating the trigger waits for the connection to open before it just keeps listening. */
-const LISTEN_READY_MS = 5_000;
+/** How long activating the trigger waits for the connection to open (past the connect timeout) before it just keeps listening. */
+const listenReadyMs = () => embeddedSettings().connectTimeoutMs + 3_000;
 
 /**
  * Starts (or joins) the session and calls `onEvent` for each change; call the result to stop.
@@ -40,7 +41,7 @@ export async function subscribeEmbeddedEvents(
 			onEvents: (events) => mapBaileysEvents(B, context(), events).forEach(deliver),
 			onState: (state) => deliver(sessionStatusEvent(context(), state)),
 		});
-		await connection.readyToListen(LISTEN_READY_MS);
+		await connection.readyToListen(listenReadyMs());
 	} catch (error) {
 		unsubscribe();
 		lease.release();
