@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { GatewayError } from '../errors';
-import { EMBEDDED_LABEL, isQueueMode, processRole, queueModeNote } from './embeddedErrors';
+import { EMBEDDED_LABEL, isQueueMode, processRole, queueModeNote, storageError } from './embeddedErrors';
 import { formatSeconds } from './withTimeout';
 
 export interface LockHolder {
@@ -85,7 +85,14 @@ export class SessionLock {
 			queueMode: isQueueMode(),
 		};
 		for (let attempt = 0; attempt < 5; attempt++) {
-			if (tryCreate(file, holder)) return new SessionLock(file, holder);
+			let created: boolean;
+			try {
+				created = tryCreate(file, holder);
+			} catch (error) {
+				// Disk full, read-only, permissions: say so in words, without the server path.
+				throw storageError(session, 'session.lock', error as Error);
+			}
+			if (created) return new SessionLock(file, holder);
 			const seen = readLock(file);
 			if (seen === 'missing') continue;
 			if (!isStale(file, seen.holder)) throw lockedError(session, seen.holder === 'unreadable' ? undefined : seen.holder);
