@@ -143,10 +143,14 @@ describe.each(ENDPOINTS)('$name', (endpoint) => {
 	});
 });
 
-test('once WhatsApp is reachable again, the same session connects on the next call', async () => {
+test('a second call on the same session fails as fast; once WhatsApp is reachable again, the next call connects', async () => {
 	process.env.WHATSAPP_CHATS_WA_URL = `ws://127.0.0.1:${await refusingPort()}/ws/chat`;
 	const failed = await runChatsNode({ credentials: paired(), parameters: { resource: 'session', operation: 'status' } as never });
 	expect(failed.error?.message).toContain('refused the connection');
+	// The session now waits to reconnect; the next call tries at once and fails as fast.
+	const { value: again, ms } = await timed(() => runChatsNode({ credentials: paired(), parameters: { resource: 'session', operation: 'status' } as never }));
+	expect(again.error?.message).toContain('refused the connection');
+	expect(ms).toBeLessThan(3000);
 	process.env.WHATSAPP_CHATS_WA_URL = world.wa.url;
 	const ok = await runChatsNode({ credentials: paired(), parameters: { resource: 'session', operation: 'status' } as never });
 	expect(ok.error).toBeUndefined();

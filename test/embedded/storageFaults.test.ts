@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { runChatsNode } from '../helpers/whatsAppChatsNode';
 import { eventually, injectStored, startWorld, tempFolder, writePairedAuth, type EmbeddedWorld } from './world';
@@ -18,8 +19,8 @@ let world: EmbeddedWorld;
 beforeAll(async () => (world = await startWorld()));
 afterAll(async () => await world?.close());
 
-const node = (credentials: Record<string, unknown>, parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
-const status = async (credentials: Record<string, unknown>) => {
+const node = (credentials: IDataObject, parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
+const status = async (credentials: IDataObject) => {
 	const result = await node(credentials, { resource: 'session', operation: 'status' });
 	expect(result.error).toBeUndefined();
 	return result.output[0].json as Record<string, any>;

@@ -212,7 +212,6 @@ export class SessionConnection {
 	 * keeps listening even if it is still connecting.
 	 */
 	async readyToListen(timeoutMs: number): Promise<void> {
-		if (!this.auth.isPaired) this.throwIfCannotOpen();
 		try {
 			await this.whenOpen(timeoutMs);
 		} catch (error) {
@@ -372,6 +371,7 @@ export class SessionConnection {
 				this.setState('failed');
 				return;
 			}
+			this.notify(); // also when the state stays "reconnecting"
 		}
 		const decision = decideOnDisconnect(code, this.reconnectAttempt, this.settings);
 		if (decision.action === 'reconnect') {
