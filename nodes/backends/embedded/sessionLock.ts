@@ -104,13 +104,14 @@ export class SessionLock {
 
 	/** Rewrites what the lock says about this process's use of the session (for the "in use" error). */
 	describeUse(use: LockUse): void {
-		if (this.released) return;
+		if (this.released || JSON.stringify(use) === JSON.stringify(this.holder.use)) return;
 		this.holder.use = use;
 		const current = readLock(this.file);
 		if (current === 'missing' || current.holder === 'unreadable' || current.holder.token !== this.holder.token) return;
 		const temp = `${this.file}.${this.holder.token}.use`;
 		try {
-			writeLockFile(temp, this.holder);
+			// Not fsynced: it runs twice per execution, and only words depend on it, not who holds the lock.
+			writeLockFile(temp, this.holder, false);
 			renameSync(temp, this.file);
 		} catch {
 			// Only the wording of another process's error depends on it.
@@ -144,11 +145,11 @@ export class SessionLock {
 	}
 }
 
-function writeLockFile(file: string, holder: LockHolder): void {
+function writeLockFile(file: string, holder: LockHolder, sync = true): void {
 	const fd = openSync(file, 'wx', 0o600);
 	try {
 		writeSync(fd, JSON.stringify(holder));
-		fsyncSync(fd);
+		if (sync) fsyncSync(fd);
 	} finally {
 		closeSync(fd);
 	}
