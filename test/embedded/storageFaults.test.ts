@@ -149,8 +149,20 @@ describe('a full disk (256 KiB tmpfs)', () => {
 		expect(getMany.error?.message).toContain('writing store.json failed (the disk is full)');
 		expect(getMany.error?.message).not.toContain(mountPoint);
 
-		// Now nothing at all fits: closing cannot write anything, and must not damage what is on disk.
+		// Now nothing at all fits: a message cannot be decrypted for good (its Signal session cannot be
+		// saved), so it is not acknowledged to WhatsApp, and Status names the failed key write.
 		fillDisk(path.join(mountPoint, 'filler-2'));
+		const unacknowledged = world.wa.injectMessage({ chat: '15554100004@s.whatsapp.net', text: 'no room at all' }).then(
+			() => 'acknowledged',
+			() => 'not acknowledged',
+		);
+		const keysFailing = await eventually(async () => {
+			const json = await status(credentials);
+			return json.storage.error?.includes('writing the signal keys failed (the disk is full)') ? json : undefined;
+		}, 5000, 'Status to report the failed key write');
+		expect(keysFailing.storage.ok).toBe(false);
+		expect(await unacknowledged).toBe('not acknowledged');
+		// Closing cannot write anything either, and must not damage what is on disk.
 		await world.wa.settle();
 		const authOnDisk = authFiles(folder);
 		expectLoadable(authOnDisk);

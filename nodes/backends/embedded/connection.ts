@@ -58,7 +58,7 @@ export class SessionConnection {
 	private unreachable: GatewayError | undefined;
 	private attemptReachedWhatsApp = false;
 	/** The last failed write of the auth state (the store keeps its own). */
-	private authWriteFailure: { error: Error; at: string } | undefined;
+	private authWriteFailure: { file: string; error: Error; at: string } | undefined;
 
 	private constructor(
 		readonly paths: SessionPaths,
@@ -236,7 +236,8 @@ export class SessionConnection {
 	 */
 	async checkStorage(): Promise<void> {
 		if (this.storeRef.lastWriteFailure) await this.storeRef.flush().catch(() => undefined);
-		if (this.authWriteFailure) await this.auth.saveCreds().catch(() => undefined);
+		// A creds write that works again means the disk has room again (Baileys rewrites keys itself).
+		if (this.authWriteFailure) await this.auth.saveCreds().then(() => (this.authWriteFailure = undefined), () => undefined);
 		const failure = this.storageFailure();
 		if (failure) throw storageError(this.session, failure.file, failure.error);
 	}
@@ -244,7 +245,7 @@ export class SessionConnection {
 	private storageFailure(): { file: string; error: Error; at: string; describe: string } | undefined {
 		const store = this.storeRef.lastWriteFailure;
 		const auth = this.authWriteFailure;
-		const latest = store && (!auth || store.at >= auth.at) ? { file: 'store.json', ...store } : auth ? { file: 'creds.json', ...auth } : undefined;
+		const latest = store && (!auth || store.at >= auth.at) ? { file: 'store.json', ...store } : auth;
 		return latest ? { ...latest, describe: storageError(this.session, latest.file, latest.error).message } : undefined;
 	}
 
@@ -287,7 +288,7 @@ export class SessionConnection {
 		}
 		const url = whatsAppWebUrl();
 		const sock = this.B.makeWASocket({
-			auth: { creds: this.auth.creds, keys: this.auth.keys },
+			auth: { creds: this.auth.creds, keys: this.keysNotingFailures(this.auth) },
 			logger: this.logger,
 			markOnlineOnConnect: false,
 			syncFullHistory: false,
@@ -316,7 +317,7 @@ export class SessionConnection {
 			this.auth.saveCreds().then(
 				() => (this.authWriteFailure = undefined),
 				(error: unknown) => {
-					this.authWriteFailure = { error: error as Error, at: new Date().toISOString() };
+					this.authWriteFailure = { file: 'creds.json', error: error as Error, at: new Date().toISOString() };
 					this.logger.error(error, 'saving the auth state failed');
 				},
 			);
@@ -335,6 +336,21 @@ export class SessionConnection {
 				this.logger.warn(error, 'event listener failed');
 			}
 		}
+	}
+
+	/** The auth state's key store, noting a failed key write for Status (the error still reaches Baileys). */
+	private keysNotingFailures(auth: FileAuthState): FileAuthState['keys'] {
+		return {
+			get: (type, ids) => auth.keys.get(type, ids),
+			set: async (data) => {
+				try {
+					await auth.keys.set(data);
+				} catch (error) {
+					this.authWriteFailure = { file: 'the signal keys', error: error as Error, at: new Date().toISOString() };
+					throw error;
+				}
+			},
+		};
 	}
 
 	private onConnectionUpdate(sock: WASocket, update: NonNullable<BaileysEvents['connection.update']>): void {
