@@ -35,6 +35,15 @@ const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { source: ['gateway'] } },
 	},
+	// Shown for every gateway: a node parameter cannot depend on the credentials' Connection field.
+	{
+		displayName:
+			'Sessions API: until you set a Webhook Secret in the credentials (sent by the gateway as X-Webhook-Secret), calls to this URL are unauthenticated and anyone who knows it can start the workflow. WAHA and Evolution API registrations are always signed.',
+		name: 'sessionsApiSecretNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { source: ['gateway'] } },
+	},
 	{
 		displayName: 'Events',
 		name: 'events',

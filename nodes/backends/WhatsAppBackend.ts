@@ -37,6 +37,10 @@ export interface BackendAnswer {
 	raw: unknown;
 	/** The message as the backend resolved it (a bare id completed to a full key), if it did. */
 	resolved?: MessageRef;
+	/** Pin: how long the backend really pins, when it decides that itself. */
+	pinnedForSeconds?: number;
+	/** What the backend did differently from what was asked, in words for the output. */
+	note?: string;
 }
 
 export interface ChatSummary {

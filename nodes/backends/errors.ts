@@ -12,7 +12,11 @@ export type GatewayErrorKind =
 	| 'unsupported'
 	| 'rateLimited'
 	| 'rejected'
-	| 'server';
+	| 'server'
+	/** A 2xx (or redirect) that is not what the gateway's API answers: HTML, plain text, broken JSON. */
+	| 'badAnswer'
+	/** The answer passed the size cap. */
+	| 'tooLarge';
 
 export class GatewayError extends Error {
 	constructor(

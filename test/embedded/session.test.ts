@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, injectStored, startWorld, withConnection, type EmbeddedWorld } from './world';
+import { eventually, injectStored, startWorld, testPaths, withConnection, type EmbeddedWorld } from './world';
 
 jest.setTimeout(30_000);
 
@@ -53,9 +53,12 @@ describe('pairing by QR, status, logout', () => {
 		expect(status).toMatchObject({ state: 'open', connected: true, me: '15550001111@s.whatsapp.net', appStateKeysReady: true });
 	});
 
-	test('the pairing is on disk (creds.json names the device) and no output carries key material', async () => {
-		const creds = JSON.parse(readFileSync(path.join(world.folder, 'creds.json'), 'utf-8'));
+	test('the pairing is on disk (creds.json, encrypted, names the device) and no output carries key material', async () => {
+		const sealed = readFileSync(path.join(world.folder, 'creds.json'), 'utf-8');
+		const creds = JSON.parse(testPaths(world.folder).access.cipher.open('creds.json', sealed));
 		expect(creds.me.id).toBe(device.jid);
+		expect(sealed).not.toContain(creds.noiseKey.private.data);
+		expect(sealed).not.toContain(device.jid.split('@')[0].split(':')[0]);
 		expect(creds.account).toBeDefined();
 		const outputs = JSON.stringify((await node(world, { resource: 'session', operation: 'status' })).output);
 		expect(outputs).not.toContain(creds.noiseKey.private.data);

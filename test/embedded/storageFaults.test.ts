@@ -9,9 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
+import { FileAuthState } from '../../nodes/backends/embedded/authState';
+import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, injectStored, startWorld, tempFolder, writePairedAuth, type EmbeddedWorld } from './world';
+import { eventually, injectStored, startWorld, tempFolder, testPaths, writePairedAuth, type EmbeddedWorld } from './world';
 
 jest.setTimeout(60_000);
 
@@ -33,10 +35,15 @@ function authFiles(folder: string): Record<string, string> {
 	return files;
 }
 
-function expectLoadable(files: Record<string, string>): void {
-	for (const [name, text] of Object.entries(files)) {
-		expect([name, text.length > 0]).toEqual([name, true]);
-		expect(() => JSON.parse(text)).not.toThrow();
+/** The auth state on disk opens (decrypts) and is still paired; no file of it is empty. Only while the session is closed. */
+async function expectLoadable(folder: string): Promise<void> {
+	for (const [name, text] of Object.entries(authFiles(folder))) expect([name, text.length > 0]).toEqual([name, true]);
+	const auth = await FileAuthState.open(testPaths(folder), await loadBaileys());
+	try {
+		expect(auth.isPaired).toBe(true);
+		expect(auth.creds.me?.id).toMatch(/^15550001111[:@]/);
+	} finally {
+		await auth.close();
 	}
 }
 
@@ -165,10 +172,10 @@ describe('a full disk (256 KiB tmpfs)', () => {
 		// Closing cannot write anything either, and must not damage what is on disk.
 		await world.wa.settle();
 		const authOnDisk = authFiles(folder);
-		expectLoadable(authOnDisk);
 		await closeAllSessions();
 		expect(existsSync(path.join(folder, 'session.lock'))).toBe(false);
 		expect(authFiles(folder)).toEqual(authOnDisk);
+		await expectLoadable(folder);
 
 		// Full to the last page (closing freed the lock's): opening again cannot even write the lock, and says so in words.
 		fillDisk(path.join(mountPoint, 'filler-3'));
@@ -185,6 +192,8 @@ describe('a full disk (256 KiB tmpfs)', () => {
 		await injectStored(full, { chat: '15554100003@s.whatsapp.net', text: 'room again' });
 		expect((await node(credentials, { resource: 'chat', operation: 'getMany', returnAll: true })).error).toBeUndefined();
 		expect((await status(credentials)).storage).toEqual({ ok: true, error: null, at: null });
-		expectLoadable(authFiles(folder));
+		await world.wa.settle();
+		await closeAllSessions();
+		await expectLoadable(folder);
 	});
 });

@@ -9,6 +9,8 @@ const HINTS: Partial<Record<GatewayError['kind'], string>> = {
 	timeout: 'The gateway may be overloaded; raise "Timeout" in the node options or retry later.',
 	rateLimited: 'Lower "Concurrency" in the node options or retry later.',
 	unsupported: 'Use another operation or another backend for this one.',
+	badAnswer: 'Check the Base URL in the credentials: it must point at the gateway itself, not at a login page, proxy or dashboard.',
+	tooLarge: 'Ask for less (Limit), or raise "Max Response Size (MiB)" in the node options if such answers are expected.',
 };
 
 /** Hints match the backend: the embedded connection has no gateway, Base URL or API key. */

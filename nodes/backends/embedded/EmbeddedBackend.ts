@@ -32,8 +32,8 @@ const STATUS_WAIT_MS = 10_000;
 type LastMessages = Array<{ key: StoredKey; messageTimestamp: number }>;
 
 /** What createBackend calls (lazily, so gateway users never load this code or Baileys). */
-export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string }, timeoutMs: number): EmbeddedBackend {
-	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder), timeoutMs);
+export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string; sessionSecret?: string }, timeoutMs: number): EmbeddedBackend {
+	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder, credentials.sessionSecret), timeoutMs);
 }
 
 export class EmbeddedBackend implements WhatsAppBackend {
@@ -144,7 +144,9 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		// No route to WhatsApp: say what failed rather than report "reconnecting".
 		const unreachable = connection.unreachableError;
 		if (unreachable) throw unreachable;
-		return connection.status();
+		const status = connection.status();
+		connection.acknowledgeStoreNotice();
+		return status;
 	}
 
 	async logout(): Promise<BackendAnswer> {

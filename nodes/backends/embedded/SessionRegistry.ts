@@ -7,6 +7,8 @@
  */
 import type { SessionPaths } from './paths';
 import { SessionConnection } from './connection';
+import { sameKeyCheck } from './sessionCrypto';
+import { otherSecretError } from './sessionFolderErrors';
 import { embeddedSettings } from './settings';
 
 export interface SessionLease {
@@ -59,6 +61,11 @@ export async function acquireSession(paths: SessionPaths, use: SessionUse = 'exe
 		held.uses[use]--;
 		throw error;
 	}
+	// Same folder, other secret (an Auth Folder aimed at another credential's session): no sharing.
+	if (!sameKeyCheck(connection.paths.access.keyCheck, paths.access.keyCheck)) {
+		releaseEntry(paths.folder, held, use, false);
+		throw otherSecretError(paths);
+	}
 	describeUse(held, connection);
 	let released = false;
 	return {
@@ -71,10 +78,11 @@ export async function acquireSession(paths: SessionPaths, use: SessionUse = 'exe
 	};
 }
 
-function releaseEntry(folder: string, entry: Entry, use: SessionUse): void {
+/** `lingers`: false for a lease refused after the start (it did not use the session). */
+function releaseEntry(folder: string, entry: Entry, use: SessionUse, lingers = true): void {
 	entry.refs--;
 	entry.uses[use]--;
-	if (use === 'execution') entry.lingerUntil = Date.now() + embeddedSettings().lingerMs;
+	if (use === 'execution' && lingers) entry.lingerUntil = Date.now() + embeddedSettings().lingerMs;
 	if (entry.closing) return;
 	if (entry.refs > 0) {
 		void entry.starting.then((connection) => describeUse(entry, connection)).catch(() => undefined);

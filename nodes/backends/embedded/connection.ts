@@ -5,7 +5,6 @@
  * Sharing and lifetime (reference counts, linger) are SessionRegistry's job.
  */
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { GatewayError } from '../errors';
 import { canonicalJid } from '../ids';
@@ -16,6 +15,7 @@ import { describeNetworkFailure, EMBEDDED_LABEL, failedError, notPairedError, re
 import { loadBaileys, type Baileys } from './loadBaileys';
 import type { SessionPaths } from './paths';
 import { decideOnDisconnect, describeDisconnect } from './reconnectPolicy';
+import { prepareSessionFolder } from './sessionFolder';
 import { SessionLock, type LockUse } from './sessionLock';
 import { embeddedSettings, whatsAppWebUrl, type EmbeddedSettings } from './settings';
 import { ChatStore } from './store';
@@ -73,15 +73,15 @@ export class SessionConnection {
 
 	/** Takes the lock first (a second process fails before loading anything), then loads Baileys and the files. */
 	static async start(paths: SessionPaths): Promise<SessionConnection> {
-		// A new session has no folder yet: make it (and its parents) before the lock goes in it.
-		// Owner-only: it will hold the account's keys.
-		mkdirSync(paths.folder, { recursive: true, mode: 0o700 });
+		// A new session has no folder yet: make it (0700, with parents) before the lock goes in it;
+		// refuse a file, someone else's folder or another secret's session before touching anything.
+		prepareSessionFolder(paths);
 		const lock = SessionLock.acquire(paths.lock, paths.session);
 		try {
 			const settings = embeddedSettings();
 			const B = await loadBaileys();
 			const auth = await FileAuthState.open(paths, B);
-			const store = await ChatStore.open(paths.store, settings.store);
+			const store = await ChatStore.open(paths.store, settings.store, paths.access.cipher);
 			const connection = new SessionConnection(paths, B, auth, store, lock, settings);
 			if (auth.isPaired) connection.connect();
 			return connection;
@@ -175,16 +175,22 @@ export class SessionConnection {
 			storage: this.storageStatus(),
 			raw: {
 				session: this.session,
-				authFolder: this.paths.folder,
+				encryptedAtRest: true,
 				paired: this.auth.isPaired,
 				pushName: this.auth.isPaired ? (this.auth.creds.me?.name ?? null) : null,
 				lastDisconnect: this.lastDisconnect ?? null,
 				reconnectAttempts: this.reconnectAttempt,
 				error: this.failure?.message ?? null,
 				store: this.storeRef.size,
+				storeNotice: this.storeRef.notice ?? null,
 				recentWarnings: [...this.logger.recent],
 			},
 		};
+	}
+
+	/** Session Status showed the store's notice: it is said once. */
+	acknowledgeStoreNotice(): void {
+		this.storeRef.notice = undefined;
 	}
 
 	/** Waits up to `timeoutMs` for the state to leave connecting/reconnecting (for Status). */
@@ -423,7 +429,7 @@ export class SessionConnection {
 			await this.storeRef.close();
 			await rm(this.paths.store, { force: true });
 			this.auth = await FileAuthState.open(this.paths, this.B);
-			this.storeRef = await ChatStore.open(this.paths.store, this.settings.store);
+			this.storeRef = await ChatStore.open(this.paths.store, this.settings.store, this.paths.access.cipher);
 		} catch (error) {
 			this.logger.error(error, 'wiping the auth state failed');
 		}

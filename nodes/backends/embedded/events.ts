@@ -20,10 +20,10 @@ const listenReadyMs = () => embeddedSettings().connectTimeoutMs + 3_000;
  * the session replaced or stopped.
  */
 export async function subscribeEmbeddedEvents(
-	credentials: Pick<ConnectionCredentials, 'session' | 'authFolder'>,
+	credentials: Pick<ConnectionCredentials, 'session' | 'authFolder' | 'sessionSecret'>,
 	onEvent: (event: ChatEvent) => void,
 ): Promise<() => Promise<void>> {
-	const lease = await acquireSession(sessionPaths(credentials.session || 'default', credentials.authFolder), 'trigger');
+	const lease = await acquireSession(sessionPaths(credentials.session || 'default', credentials.authFolder, credentials.sessionSecret), 'trigger');
 	let unsubscribe: () => void = () => undefined;
 	try {
 		const B = await loadBaileys();
