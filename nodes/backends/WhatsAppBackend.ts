@@ -75,6 +75,8 @@ export interface SessionStatus {
 	me: string | null;
 	/** Embedded only: whether the phone has shared the app-state keys archive/star/etc. need. */
 	appStateKeysReady?: boolean;
+	/** Embedded only: whether the session's files (store, auth state) can be written; the last failure when not. */
+	storage?: { ok: boolean; error: string | null; at: string | null };
 	raw: unknown;
 }
 

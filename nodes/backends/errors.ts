@@ -30,6 +30,20 @@ export class GatewayError extends Error {
 	}
 }
 
+/**
+ * Hints a backend shows under its errors in place of the gateway ones (the embedded connection
+ * has no Base URL, API key or gateway). Registered by the backend's own module when it loads.
+ */
+const hintsByBackend = new Map<string, Partial<Record<GatewayErrorKind, string>>>();
+
+export function setBackendHints(backend: string, hints: Partial<Record<GatewayErrorKind, string>>): void {
+	hintsByBackend.set(backend, hints);
+}
+
+export function backendHints(backend: string): Partial<Record<GatewayErrorKind, string>> | undefined {
+	return hintsByBackend.get(backend);
+}
+
 /** The backend does not offer the operation at all; raised before any request. */
 export class UnsupportedOperationError extends Error {
 	constructor(

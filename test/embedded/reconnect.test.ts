@@ -133,7 +133,7 @@ test('401 logged out: the keys are deleted and operations ask to pair again', as
 	await eventually(() => !existsSync(path.join(world.folder, 'creds.json')), 5000, 'creds.json deleted');
 	const result = await node({ resource: 'chat', operation: 'archive', chatId: chat('15552000001') });
 	expect(result.error?.message).toBe(
-		'WhatsApp logged out the embedded session "test" (the linked device was removed on the phone or logged out), so its keys were deleted. ' +
+		'WhatsApp logged out the embedded session "test" (the linked device was removed on the phone or logged out), so its keys were deleted; it is not paired yet with any phone. ' +
 			'Pair it again: run the WhatsApp Chats node with Session → Get QR (scan it in WhatsApp → Linked devices) or Session → Request Pairing Code.',
 	);
 	expect(await stateOf()).toBe('loggedOut');

@@ -81,7 +81,7 @@ test('a second credential with the same Session Name and another or no secret ca
 	// Bob: same Session Name, his own secret. Another folder: an unpaired session of his own.
 	const bob = credential({ sessionSecret: SECRET_B });
 	const bobMessages = await run(bob, { resource: 'chat', operation: 'getMessages', chatId: chat(CONTACT), limit: 10 });
-	expect(bobMessages.error?.message).toContain('The embedded session "shared" is not paired with a phone yet');
+	expect(bobMessages.error?.message).toContain('The embedded session "shared" is not paired yet');
 	expect(JSON.stringify(bobMessages.output)).not.toContain(PRIVATE_TEXT);
 	const bobStatus = (await run(bob, { resource: 'session', operation: 'status' })).output[0].json;
 	expect(bobStatus).toMatchObject({ state: 'notPaired', connected: false, me: null });

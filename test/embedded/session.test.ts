@@ -28,7 +28,7 @@ describe('pairing by QR, status, logout', () => {
 	test('an operation on an unpaired session says how to pair', async () => {
 		const result = await node(world, { resource: 'chat', operation: 'getMany', returnAll: true });
 		expect(result.error?.message).toBe(
-			'The embedded session "test" is not paired with a phone yet. Pair it again: run the WhatsApp Chats node with Session → Get QR ' +
+			'The embedded session "test" is not paired yet (no phone is linked to it). Pair it: run the WhatsApp Chats node with Session → Get QR ' +
 				'(scan it in WhatsApp → Linked devices) or Session → Request Pairing Code.',
 		);
 	});

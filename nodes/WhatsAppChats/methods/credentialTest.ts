@@ -2,7 +2,11 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { SecretRedactor } from '../../transport/secrets';
 
-/** Tells "unreachable", "wrong key" and "unknown session" apart, in the backend's own words. */
+/**
+ * Tells "unreachable", "wrong key" and "unknown session" apart, in the backend's own words. n8n
+ * shows only an Error's message, so whatever the user must act on is an Error: an embedded
+ * session that is not paired yet, no route to WhatsApp, or (queue mode) a session one process only can use.
+ */
 export async function whatsAppChatsConnectionTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,

@@ -17,7 +17,7 @@ import type {
 	WhatsAppBackend,
 } from '../WhatsAppBackend';
 import type { SessionConnection } from './connection';
-import { EMBEDDED_LABEL, fromBaileysError, noLastMessageError, notPairedError, unknownMessageError } from './embeddedErrors';
+import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
 import type { StoredChat, StoredKey, StoredMessage } from './store';
@@ -141,6 +141,9 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	async getSessionStatus(): Promise<SessionStatus> {
 		const connection = await this.connection();
 		if (connection.isPaired) await connection.settledState(Math.min(this.timeoutMs, STATUS_WAIT_MS));
+		// No route to WhatsApp: say what failed rather than report "reconnecting".
+		const unreachable = connection.unreachableError;
+		if (unreachable) throw unreachable;
 		const status = connection.status();
 		connection.acknowledgeStoreNotice();
 		return status;
@@ -153,13 +156,20 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { raw: { session: connection.session, loggedOut: true, unlinked: me } };
 	}
 
+	/** The credential test: an error (which n8n shows) unless the session is paired and connects. */
 	async verifyConnection(): Promise<string> {
-		const connection = await this.connection();
-		if (!connection.isPaired) {
-			return `Embedded session "${connection.session}" is ready but not paired yet: run the WhatsApp Chats node with Session → Get QR`;
+		// Its own short lease: a credential test does not keep the session connected afterwards.
+		const lease = await acquireSession(this.paths, 'check');
+		try {
+			const connection = lease.connection;
+			if (!connection.isPaired) throw notPairedError(connection.session, connection.currentState === 'loggedOut');
+			await connection.whenOpen(this.timeoutMs);
+			const connected = `Connected to WhatsApp as ${connection.status().me ?? 'unknown'} (embedded session "${connection.session}")`;
+			if (isQueueMode()) throw new GatewayError(EMBEDDED_LABEL, 'rejected', `${connected}; however,${queueModeNote()}`);
+			return connected;
+		} finally {
+			lease.release();
 		}
-		await connection.whenOpen(this.timeoutMs);
-		return `Connected to WhatsApp as ${connection.status().me ?? 'unknown'} (embedded session "${connection.session}")`;
 	}
 
 	async release(): Promise<void> {
@@ -184,12 +194,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	private async pairedConnection(): Promise<SessionConnection> {
 		const connection = await this.connection();
 		if (!connection.isPaired) throw notPairedError(connection.session, connection.currentState === 'loggedOut');
+		await connection.checkStorage();
 		return connection;
 	}
 
 	private async openSocket(): Promise<{ connection: SessionConnection; sock: WASocket }> {
 		const connection = await this.connection();
-		return { connection, sock: await connection.whenOpen(this.timeoutMs) };
+		const sock = await connection.whenOpen(this.timeoutMs);
+		await connection.checkStorage();
+		return { connection, sock };
 	}
 
 	/**

@@ -77,6 +77,8 @@ export class ChatStore {
 	private closed = false;
 	/** Why the saved store could not be used (kept aside); said once in Session Status. */
 	notice: string | undefined;
+	/** The last failed write, until a write succeeds again (shown in Session Status). */
+	private writeFailure: { error: Error; at: string } | undefined;
 
 	private constructor(
 		private readonly file: string,
@@ -220,7 +222,19 @@ export class ChatStore {
 		if (!this.dirty) return;
 		this.dirty = false;
 		this.saving = saveStoreFile(this.file, this.snapshot(), this.cipher).finally(() => (this.saving = undefined));
-		await this.saving;
+		try {
+			await this.saving;
+			this.writeFailure = undefined;
+		} catch (error) {
+			this.dirty = true; // written again with the next change, flush or close
+			this.writeFailure = { error: error as Error, at: new Date().toISOString() };
+			throw error;
+		}
+	}
+
+	/** Set while the store's file cannot be written (disk full, a folder in the way, permissions). */
+	get lastWriteFailure(): { error: Error; at: string } | undefined {
+		return this.writeFailure;
 	}
 
 	/** Final write; later changes (from a socket still shutting down) are kept in memory only. */

@@ -33,6 +33,8 @@ async function main(): Promise<void> {
 		await backend.release();
 		await closeAllSessions();
 	}
+	// Done: a query Baileys left pending (60 s default timeout) must not keep this process alive.
+	process.exit(0);
 }
 
 main().catch((error: unknown) => {
