@@ -171,9 +171,9 @@ describe('Timeout is a deadline; each item has a budget across retries', () => {
 		const started = Date.now();
 		const result = await archive('waha', { timeout: 2000, maxRetries: 3 });
 		expect(Date.now() - started).toBeLessThan(1500);
-		expect(result.error?.message).toBe(
-			'WAHA is rate limiting requests (HTTP 429): slow down. It asked to wait 3600 s (Retry-After) before trying again, ' +
-				"longer than the 8 s left of this item's 8 s budget, so it was not retried",
+		// How much of the budget is left depends on how fast this machine got there: any figure up to 8 s.
+		expect(result.error?.message).toMatch(
+			/^WAHA is rate limiting requests \(HTTP 429\): slow down\. It asked to wait 3600 s \(Retry-After\) before trying again, longer than the [\d.]+ s left of this item's 8 s budget, so it was not retried$/,
 		);
 		expect(gateway.requests).toHaveLength(1);
 	}, 30_000);
