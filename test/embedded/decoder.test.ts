@@ -9,6 +9,7 @@ import type { ChatChange } from '../../nodes/backends/embedded/ChatChange';
 import { sessionStatusChange } from '../../nodes/backends/embedded/ChatChange';
 import { decodeBaileysEvents, decoderWork } from '../../nodes/backends/embedded/decodeBaileysEvents';
 import { toChatEvents } from '../../nodes/backends/embedded/eventMapping';
+import { isChatContentOf } from '../../nodes/backends/embedded/messageContent';
 import { loadBaileys, type Baileys } from '../../nodes/backends/embedded/loadBaileys';
 import { configureEmbedded } from '../../nodes/backends/embedded/settings';
 import { ChatStore } from '../../nodes/backends/embedded/store';
@@ -148,6 +149,29 @@ describe('decodeBaileysEvents: event map in, changes out', () => {
 		});
 		expect({ batches: decoderWork.batches - before.batches, messageContents: decoderWork.messageContents - before.messageContents }).toEqual({ batches: 1, messageContents: 3 });
 	});
+});
+
+test('the content rule, read from content normalized once, agrees with Baileys\' isRealMessage on what it lets through', () => {
+	const target = { remoteJid: ALICE, id: 'T', fromMe: false };
+	const contents = [
+		{ conversation: 'text' },
+		{ protocolMessage: { type: 0, key: target } },
+		{ conversation: 'text', protocolMessage: { type: 0, key: target } },
+		{ reactionMessage: { key: target, text: '👍' } },
+		{ pollUpdateMessage: { pollCreationMessageKey: target } },
+		{ senderKeyDistributionMessage: { groupId: GROUP } },
+		{ messageContextInfo: {} },
+		{ viewOnceMessage: { message: { imageMessage: { caption: 'once' } } } },
+		{ editedMessage: { message: { protocolMessage: { type: 14, key: target, editedMessage: { conversation: 'x' } } } } },
+		{ pinInChatMessage: { type: 1, key: target } },
+	];
+	for (const content of contents) {
+		const message = { key: { ...target, id: 'C' }, message: content } as WAMessage;
+		const ours = isChatContentOf(B.normalizeMessageContent(message.message));
+		// Never more than Baileys calls real; the control fields (pins, key distribution) are the only difference.
+		expect([content, ours && !B.isRealMessage(message)]).toEqual([content, false]);
+	}
+	expect(contents.map((content) => isChatContentOf(B.normalizeMessageContent(content)))).toEqual([true, false, false, false, false, false, false, true, false, false]);
 });
 
 describe('the store and the trigger read the same changes', () => {

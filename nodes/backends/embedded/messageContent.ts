@@ -7,14 +7,6 @@ type ContentHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' 
 
 const MEDIA_TYPES = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'] as const;
 
-export function textOf(B: ContentHelpers, message: proto.IMessage | null | undefined): string | null {
-	return textOfContent(B.normalizeMessageContent(message));
-}
-
-export function hasMediaOf(B: ContentHelpers, message: proto.IMessage | null | undefined): boolean {
-	return hasMediaOfContent(B.normalizeMessageContent(message));
-}
-
 /** Text of content already normalized (normalizeMessageContent: ephemeral, view-once, ... unwrapped). */
 export function textOfContent(content: proto.IMessage | null | undefined): string | null {
 	if (!content) return null;
