@@ -314,6 +314,10 @@ export class SessionConnection {
 		for (const listener of this.listeners) {
 			try {
 				listener.onEvents?.(events);
+			} catch (error) {
+				this.logger.warn(error, 'event listener failed');
+			}
+			try {
 				if (changes.length) listener.onChanges?.(changes);
 			} catch (error) {
 				this.logger.warn(error, 'event listener failed');
