@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 import { CONNECTION_LABELS, connectionKindOf, type ConnectionCredentials } from '../backends/createBackend';
-import { subscribeEmbeddedEvents } from '../backends/embedded/events';
+import { subscribeEmbeddedEvents } from '../backends/embedded/triggerFeed';
 import { eventSelector, toItem } from './gatewayWebhook';
 
 export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<ITriggerResponse> {

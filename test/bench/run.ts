@@ -3,6 +3,7 @@ import { benchEmbedded } from './embedded.bench';
 import { benchChatModify } from './embeddedChatModify.bench';
 import { benchGateway } from './gateway.bench';
 import { benchTrigger } from './trigger.bench';
+import { benchTriggerFanOut } from './triggerFanOut.bench';
 
 async function main(): Promise<void> {
 	const print = (line: string) => console.log(line);
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
 		embedded: benchEmbedded,
 		chatModify: benchChatModify,
 		trigger: benchTrigger,
+		triggerFanOut: benchTriggerFanOut,
 	};
 	for (const [name, bench] of Object.entries(benches)) {
 		if (only && only !== name) continue;

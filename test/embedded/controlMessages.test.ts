@@ -7,7 +7,7 @@
 import type { WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import type { ChatEvent } from '../../nodes/backends/events';
 import type { BaileysEvents } from '../../nodes/backends/embedded/connection';
-import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/events';
+import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { mapBaileysEvents } from '../../nodes/backends/embedded/eventMapping';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { isChatContent, storedMessageOf } from '../../nodes/backends/embedded/messageContent';

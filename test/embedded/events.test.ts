@@ -5,7 +5,7 @@
  */
 import type { ChatEvent } from '../../nodes/backends/events';
 import { mapBaileysEvents } from '../../nodes/backends/embedded/eventMapping';
-import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/events';
+import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { configureEmbedded } from '../../nodes/backends/embedded/settings';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';

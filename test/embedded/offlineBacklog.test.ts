@@ -5,7 +5,7 @@
  * event feed and the trigger.
  */
 import type { ChatEvent } from '../../nodes/backends/events';
-import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/events';
+import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';

@@ -16,6 +16,7 @@ import type {
 	SessionStatus,
 	WhatsAppBackend,
 } from '../WhatsAppBackend';
+import { PIN_IN_CHAT_TYPE } from './baileysConstants';
 import type { SessionConnection } from './connection';
 import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
@@ -23,9 +24,6 @@ import { acquireSession, type SessionLease } from './SessionRegistry';
 import type { StoredChat, StoredKey, StoredMessage } from './store';
 import { withTimeout } from './withTimeout';
 
-/** WhatsApp's pin types (proto.PinInChat.Type). */
-const PIN_FOR_ALL = 1;
-const UNPIN_FOR_ALL = 2;
 /** Status waits at most this long for a connection that is still coming up. */
 const STATUS_WAIT_MS = 10_000;
 
@@ -99,9 +97,9 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		);
 
 	pinMessage = (message: MessageRef, duration: PinDuration) =>
-		this.sendAbout(message, 'pin', (key) => ({ pin: key, type: PIN_FOR_ALL, time: duration }));
+		this.sendAbout(message, 'pin', (key) => ({ pin: key, type: PIN_IN_CHAT_TYPE.PIN_FOR_ALL, time: duration }));
 
-	unpinMessage = (message: MessageRef) => this.sendAbout(message, 'unpin', (key) => ({ pin: key, type: UNPIN_FOR_ALL }));
+	unpinMessage = (message: MessageRef) => this.sendAbout(message, 'unpin', (key) => ({ pin: key, type: PIN_IN_CHAT_TYPE.UNPIN_FOR_ALL }));
 
 	reactToMessage = (message: MessageRef, emoji: string) =>
 		this.sendAbout(message, emoji ? 'react to' : 'remove the reaction from', (key) => ({ react: { key, text: emoji } }));

@@ -10,7 +10,10 @@ import { GatewayError } from '../errors';
 import { canonicalJid } from '../ids';
 import type { SessionStatus } from '../WhatsAppBackend';
 import { FileAuthState } from './authState';
+import { DISCONNECT_REASON } from './baileysConstants';
 import { makeBaileysLogger, type QuietLogger } from './baileysLogger';
+import type { ChatChange } from './ChatChange';
+import { decodeBaileysEvents } from './decodeBaileysEvents';
 import { describeNetworkFailure, EMBEDDED_LABEL, failedError, notPairedError, replacedError, storageError, unreachableError } from './embeddedErrors';
 import { loadBaileys, type Baileys } from './loadBaileys';
 import type { SessionPaths } from './paths';
@@ -19,7 +22,7 @@ import { prepareSessionFolder } from './sessionFolder';
 import { SessionLock, type LockUse } from './sessionLock';
 import { embeddedSettings, whatsAppWebUrl, type EmbeddedSettings } from './settings';
 import { ChatStore } from './store';
-import { feedStore } from './storeFeed';
+import { applyChangesToStore } from './storeFeed';
 import { formatSeconds, withTimeout } from './withTimeout';
 
 export type ConnectionState =
@@ -35,9 +38,11 @@ export type ConnectionState =
 
 export type BaileysEvents = Partial<BaileysEventMap>;
 
-/** What events.ts (the trigger) hears: every Baileys event map, and our own state changes. */
+/** What triggerFeed (the trigger) hears: each batch's decoded changes (raw map too), and our own state changes. */
 export interface SessionListener {
 	onEvents?(events: BaileysEvents): void;
+	/** The batch decoded once for the store and every listener (never called with no change). */
+	onChanges?(changes: readonly ChatChange[]): void;
 	onState?(state: ConnectionState): void;
 }
 
@@ -59,6 +64,7 @@ export class SessionConnection {
 	private attemptReachedWhatsApp = false;
 	/** The last failed write of the auth state (the store keeps its own). */
 	private authWriteFailure: { file: string; error: Error; at: string } | undefined;
+	private ownJid: { from: string; jid: string } | undefined;
 
 	private constructor(
 		readonly paths: SessionPaths,
@@ -165,12 +171,19 @@ export class SessionConnection {
 		);
 	}
 
-	status(): SessionStatus {
+	/** Own account JID when paired (remembered per account: read for every event batch). */
+	get me(): string | null {
 		const me = this.auth.isPaired ? this.auth.creds.me?.id : undefined;
+		if (!me) return null;
+		if (this.ownJid?.from !== me) this.ownJid = { from: me, jid: canonicalJid(this.B.jidNormalizedUser(me)) ?? this.B.jidNormalizedUser(me) };
+		return this.ownJid.jid;
+	}
+
+	status(): SessionStatus {
 		return {
 			state: this.state,
 			connected: this.state === 'open',
-			me: me ? (canonicalJid(this.B.jidNormalizedUser(me)) ?? this.B.jidNormalizedUser(me)) : null,
+			me: this.me,
 			appStateKeysReady: this.auth.isPaired && !!this.auth.creds.myAppStateKeyId,
 			storage: this.storageStatus(),
 			raw: {
@@ -218,7 +231,7 @@ export class SessionConnection {
 		if (this.closing || sock !== this.sock) return;
 		this.sock = undefined;
 		this.setState('reconnecting');
-		const abandoned = Object.assign(new Error(`Connection Closed: ${why}`), { output: { statusCode: 428 } });
+		const abandoned = Object.assign(new Error(`Connection Closed: ${why}`), { output: { statusCode: DISCONNECT_REASON.connectionClosed } });
 		try {
 			sock.ws.emit('error', abandoned);
 		} catch {
@@ -353,8 +366,14 @@ export class SessionConnection {
 				},
 			);
 		}
+		let changes: ChatChange[] = [];
 		try {
-			feedStore(this.B, store, events);
+			changes = decodeBaileysEvents(this.B, events, { me: this.me, now: Math.floor(Date.now() / 1000) });
+		} catch (error) {
+			this.logger.warn(error, 'decoding Baileys events failed');
+		}
+		try {
+			applyChangesToStore(store, changes);
 		} catch (error) {
 			this.logger.warn(error, 'local store update failed');
 		}
@@ -363,6 +382,11 @@ export class SessionConnection {
 		for (const listener of this.listeners) {
 			try {
 				listener.onEvents?.(events);
+			} catch (error) {
+				this.logger.warn(error, 'event listener failed');
+			}
+			try {
+				if (changes.length) listener.onChanges?.(changes);
 			} catch (error) {
 				this.logger.warn(error, 'event listener failed');
 			}

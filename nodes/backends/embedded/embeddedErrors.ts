@@ -3,6 +3,7 @@
  * the session and says what to do. Never include creds or keys here.
  */
 import { GatewayError, setBackendHints } from '../errors';
+import { DISCONNECT_REASON } from './baileysConstants';
 
 export const EMBEDDED_LABEL = 'Embedded (Baileys)';
 
@@ -172,12 +173,12 @@ export function fromBaileysError(error: unknown, session: string, what: string):
 			{ gatewayMessage: message },
 		);
 	}
-	if (status === 428 || /connection closed/i.test(message)) {
+	if (status === DISCONNECT_REASON.connectionClosed || /connection closed/i.test(message)) {
 		return new GatewayError(EMBEDDED_LABEL, 'unreachable', `The connection of the embedded session "${session}" closed during ${what}; retry`, {
 			gatewayMessage: message,
 		});
 	}
-	if (status === 408 || /timed out/i.test(message)) {
+	if (status === DISCONNECT_REASON.timedOut || /timed out/i.test(message)) {
 		return new GatewayError(EMBEDDED_LABEL, 'timeout', `WhatsApp did not answer ${what} for the embedded session "${session}" in time`, {
 			gatewayMessage: message,
 		});

@@ -1,17 +1,13 @@
 /**
- * Baileys event maps → trigger `ChatEvent`s. Baileys buffers events and merges them (one
+ * Decoded changes (ChatChange) → trigger `ChatEvent`s. Baileys buffers events and merges them (one
  * `chats.update` entry can carry an archive and a pin, one `messages.update` entry an edit and a
- * star); this splits them again so each user-visible change gives exactly one event.
+ * star); the decoder keeps them apart and this gives each user-visible change exactly one event.
+ * triggerFeed runs it once per batch per session and hands the same events to every trigger.
  */
 import type { ChatEvent, TriggerEvent } from '../events';
+import type { ChatChange } from './ChatChange';
 import type { BaileysEvents, ConnectionState } from './connection';
-import type { Baileys } from './loadBaileys';
-import { hasMediaOf, storedMessageOf, textOf } from './messageContent';
-
-/** Baileys' WAMessageStubType.REVOKE */
-const STUB_REVOKE = 1;
-
-type Helpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
+import { decodeBaileysEvents, type DecoderHelpers } from './decodeBaileysEvents';
 
 export interface MappingContext {
 	session: string;
@@ -19,98 +15,117 @@ export interface MappingContext {
 	me: string | null;
 }
 
-export function mapBaileysEvents(B: Helpers, context: MappingContext, events: BaileysEvents): ChatEvent[] {
-	const out: ChatEvent[] = [];
+type Fields = Partial<ChatEvent> & { dedupe: string; data?: Record<string, unknown> };
+
+/** Order of the events of one batch, as the trigger has always emitted them. */
+const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
+	message: 0,
+	'message.edited': 1,
+	'message.revoked': 1,
+	'message.starred': 1,
+	'message.reaction': 2,
+	chat: 3,
+	'chat.deleted': 4,
+	'session.status': 5,
+};
+
+export function toChatEvents(session: string, changes: readonly ChatChange[]): ChatEvent[] {
+	const groups: ChatEvent[][] = [[], [], [], [], [], []];
 	const now = Math.floor(Date.now() / 1000);
-	const emit = (event: TriggerEvent, chatId: string | null, fields: Partial<ChatEvent> & { dedupe: string; data?: Record<string, unknown> }) => {
-		const { dedupe, data, ...rest } = fields;
-		out.push({ event, session: context.session, chatId, timestamp: now, data: data ?? {}, raw: null, dedupeKey: `${context.session}:${dedupe}`, ...rest });
-	};
-	const chatOf = (jid: string | null | undefined) => (jid ? B.jidNormalizedUser(jid) : null);
-
-	const upsert = events['messages.upsert'];
-	for (const message of upsert && (upsert.type === 'notify' || upsert.type === 'append') ? upsert.messages : []) {
-		const stored = storedMessageOf(B, message);
-		if (!stored) continue;
-		emit('message', stored.key.remoteJid, {
-			messageId: stored.key.id,
-			fromMe: stored.key.fromMe,
-			timestamp: stored.timestamp,
-			data: { text: stored.text, from: stored.key.participant ?? (stored.key.fromMe ? context.me : stored.key.remoteJid), hasMedia: stored.hasMedia },
-			raw: { key: { ...message.key }, pushName: message.pushName ?? null, type: upsert?.type },
-			dedupe: `message:${stored.key.remoteJid}:${stored.key.id}`,
-		});
-	}
-
-	for (const { key, update } of events['messages.update'] ?? []) {
-		const chatId = chatOf(key.remoteJid);
-		if (!chatId || !key.id) continue;
-		const base = { messageId: key.id, fromMe: !!key.fromMe, raw: { key: { ...key }, update: { ...update } } };
-		const edited = update.message?.editedMessage?.message;
-		if (edited) {
-			const at = update.messageTimestamp ? Number(B.toNumber(update.messageTimestamp)) : now;
-			emit('message.edited', chatId, { ...base, timestamp: at, data: { text: textOf(B, edited), hasMedia: hasMediaOf(B, edited) }, dedupe: `message.edited:${chatId}:${key.id}:${at}` });
+	for (const change of changes) {
+		const rank = EVENT_ORDER[change.kind];
+		if (rank === undefined) continue;
+		const out = groups[rank];
+		const emit = (event: TriggerEvent, chatId: string | null, fields: Fields) => {
+			const { dedupe, data, ...rest } = fields;
+			out.push({ event, session, chatId, timestamp: now, data: data ?? {}, raw: null, dedupeKey: `${session}:${dedupe}`, ...rest });
+		};
+		switch (change.kind) {
+			case 'message': {
+				if (change.origin === 'history') break;
+				const { key } = change.message;
+				emit('message', key.remoteJid, {
+					messageId: key.id,
+					fromMe: key.fromMe,
+					timestamp: change.message.timestamp,
+					data: { text: change.message.text, from: change.from, hasMedia: change.message.hasMedia },
+					raw: change.raw,
+					dedupe: `message:${key.remoteJid}:${key.id}`,
+				});
+				break;
+			}
+			case 'message.edited': {
+				const { key, timestamp } = change;
+				emit('message.edited', key.remoteJid, {
+					messageId: key.id,
+					fromMe: key.fromMe,
+					raw: change.raw,
+					timestamp,
+					data: { text: change.text, hasMedia: change.hasMedia },
+					dedupe: `message.edited:${key.remoteJid}:${key.id}:${timestamp}`,
+				});
+				break;
+			}
+			case 'message.revoked':
+				emit('message.revoked', change.key.remoteJid, {
+					messageId: change.key.id,
+					fromMe: change.key.fromMe,
+					raw: change.raw,
+					dedupe: `message.revoked:${change.key.remoteJid}:${change.key.id}`,
+				});
+				break;
+			case 'message.starred':
+				emit('message.star', change.key.remoteJid, {
+					messageId: change.key.id,
+					fromMe: change.key.fromMe,
+					raw: change.raw,
+					data: { starred: change.starred },
+					dedupe: `message.star:${change.key.remoteJid}:${change.key.id}:${change.starred}:${now}`,
+				});
+				break;
+			case 'message.reaction': {
+				const { key } = change;
+				emit('message.reaction', key.remoteJid, {
+					messageId: key.id,
+					fromMe: change.fromMe,
+					timestamp: change.timestamp,
+					data: { emoji: change.emoji, removed: change.emoji === '', reactionMessageId: change.reactionMessageId, from: change.from },
+					raw: change.raw,
+					dedupe: `message.reaction:${key.remoteJid}:${key.id}:${change.reactionMessageId ?? change.emoji}`,
+				});
+				break;
+			}
+			case 'chat': {
+				if (change.origin !== 'update') break;
+				const { chatId, fields, raw } = change;
+				if (fields.archived !== undefined) {
+					emit('chat.archive', chatId, { data: { archived: fields.archived }, raw, dedupe: `chat.archive:${chatId}:${fields.archived}:${now}` });
+				}
+				if (fields.unreadDelta === -1) emit('chat.unread', chatId, { raw, dedupe: `chat.unread:${chatId}:${now}` });
+				if (fields.unreadDelta === 0) emit('chat.read', chatId, { raw, dedupe: `chat.read:${chatId}:${now}` });
+				if (fields.pinned !== undefined) emit('chat.pin', chatId, { data: { pinned: fields.pinned }, raw, dedupe: `chat.pin:${chatId}:${fields.pinned}:${now}` });
+				break;
+			}
+			case 'chat.deleted':
+				emit('chat.delete', change.chatId, { raw: change.raw, dedupe: `chat.delete:${change.chatId}:${now}` });
+				break;
+			case 'session.status':
+				emit('session.status', null, {
+					data: { status: change.state },
+					raw: { state: change.state },
+					dedupe: `session.status:${change.state}:${Date.now()}`,
+				});
+				break;
 		}
-		if (update.messageStubType === STUB_REVOKE) {
-			emit('message.revoked', chatId, { ...base, dedupe: `message.revoked:${chatId}:${key.id}` });
-		}
-		if (typeof update.starred === 'boolean') {
-			emit('message.star', chatId, { ...base, data: { starred: update.starred }, dedupe: `message.star:${chatId}:${key.id}:${update.starred}:${now}` });
-		}
 	}
-
-	for (const { key, reaction } of events['messages.reaction'] ?? []) {
-		const chatId = chatOf(key.remoteJid);
-		if (!chatId || !key.id) continue;
-		const emoji = reaction.text ?? '';
-		const reactor = reaction.key;
-		const at = reaction.senderTimestampMs ? Math.floor(Number(B.toNumber(reaction.senderTimestampMs)) / 1000) : now;
-		emit('message.reaction', chatId, {
-			messageId: key.id,
-			fromMe: !!reactor?.fromMe,
-			timestamp: at,
-			data: {
-				emoji,
-				removed: emoji === '',
-				reactionMessageId: reactor?.id ?? null,
-				from: reactor?.participant || (reactor?.fromMe ? context.me : chatId),
-			},
-			raw: { key: { ...key }, reaction: { ...reaction, key: reactor ? { ...reactor } : reactor } },
-			dedupe: `message.reaction:${chatId}:${key.id}:${reactor?.id ?? emoji}`,
-		});
-	}
-
-	for (const update of events['chats.update'] ?? []) {
-		const chatId = chatOf(update.id);
-		if (!chatId) continue;
-		const raw = { ...update, conditional: undefined };
-		if (typeof update.archived === 'boolean') {
-			emit('chat.archive', chatId, { data: { archived: update.archived }, raw, dedupe: `chat.archive:${chatId}:${update.archived}:${now}` });
-		}
-		if (update.unreadCount === -1) emit('chat.unread', chatId, { raw, dedupe: `chat.unread:${chatId}:${now}` });
-		if (update.unreadCount === 0) emit('chat.read', chatId, { raw, dedupe: `chat.read:${chatId}:${now}` });
-		if (update.pinned !== undefined) {
-			const pinned = update.pinned !== null && Number(B.toNumber(update.pinned)) > 0;
-			emit('chat.pin', chatId, { data: { pinned }, raw, dedupe: `chat.pin:${chatId}:${pinned}:${now}` });
-		}
-	}
-
-	for (const id of events['chats.delete'] ?? []) {
-		const chatId = chatOf(id);
-		if (chatId) emit('chat.delete', chatId, { raw: { id }, dedupe: `chat.delete:${chatId}:${now}` });
-	}
-	return out;
+	return groups.flat();
 }
 
-export function sessionStatusEvent(context: MappingContext, state: ConnectionState): ChatEvent {
-	const now = Math.floor(Date.now() / 1000);
-	return {
-		event: 'session.status',
-		session: context.session,
-		chatId: null,
-		timestamp: now,
-		data: { status: state },
-		raw: { state },
-		dedupeKey: `${context.session}:session.status:${state}:${Date.now()}`,
-	};
+/** Decode and map in one call (one trigger, one batch): what triggerFeed does once for all triggers. */
+export function mapBaileysEvents(B: DecoderHelpers, context: MappingContext, events: BaileysEvents): ChatEvent[] {
+	return toChatEvents(context.session, decodeBaileysEvents(B, events, { me: context.me, now: Math.floor(Date.now() / 1000) }));
+}
+
+export function sessionStatusEvent(context: Pick<MappingContext, 'session'>, state: ConnectionState): ChatEvent {
+	return toChatEvents(context.session, [{ kind: 'session.status', state }])[0];
 }

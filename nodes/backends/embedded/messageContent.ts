@@ -7,8 +7,8 @@ type ContentHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' 
 
 const MEDIA_TYPES = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'] as const;
 
-export function textOf(B: ContentHelpers, message: proto.IMessage | null | undefined): string | null {
-	const content = B.normalizeMessageContent(message);
+/** Text of content already normalized (normalizeMessageContent: ephemeral, view-once, ... unwrapped). */
+export function textOfContent(content: proto.IMessage | null | undefined): string | null {
 	if (!content) return null;
 	return (
 		content.conversation ??
@@ -20,8 +20,8 @@ export function textOf(B: ContentHelpers, message: proto.IMessage | null | undef
 	);
 }
 
-export function hasMediaOf(B: ContentHelpers, message: proto.IMessage | null | undefined): boolean {
-	const content = B.normalizeMessageContent(message);
+/** Whether content already normalized carries media. */
+export function hasMediaOfContent(content: proto.IMessage | null | undefined): boolean {
 	return !!content && MEDIA_TYPES.some((type) => !!content[type]);
 }
 
@@ -61,9 +61,15 @@ const CONTROL_FIELDS = new Set([
 
 /** Whether a message carries chat content (text, media, contact, location, poll, ...), not only control fields. */
 export function isChatContent(B: ContentHelpers, message: WAMessage): boolean {
-	if (!B.isRealMessage(message)) return false;
-	const content = B.normalizeMessageContent(message.message);
-	if (!content) return false;
+	return isChatContentOf(B.normalizeMessageContent(message.message));
+}
+
+/**
+ * The same rule on content already normalized. It includes Baileys' isRealMessage (some content,
+ * no protocol, reaction or poll-update field), which would normalize the message once more.
+ */
+export function isChatContentOf(content: proto.IMessage | null | undefined): boolean {
+	if (!content || content.protocolMessage || content.reactionMessage || content.pollUpdateMessage) return false;
 	const fields = Object.keys(content).filter((field) => {
 		const value = (content as Record<string, unknown>)[field];
 		return value !== null && value !== undefined && (field === 'conversation' || field.includes('Message'));
@@ -71,15 +77,22 @@ export function isChatContent(B: ContentHelpers, message: WAMessage): boolean {
 	return fields.some((field) => !CONTROL_FIELDS.has(field));
 }
 
-/** A chat message worth keeping (text, media, ...), or null for control messages (see CONTROL_FIELDS). */
-export function storedMessageOf(B: ContentHelpers, message: WAMessage): StoredMessage | null {
+/**
+ * A chat message worth keeping (text, media, ...), or null for control messages (see CONTROL_FIELDS).
+ * `content` is the message's normalized content, when the caller already has it.
+ */
+export function storedMessageOf(
+	B: ContentHelpers,
+	message: WAMessage,
+	content: proto.IMessage | null | undefined = B.normalizeMessageContent(message.message),
+): StoredMessage | null {
 	const key = storedKeyOf(B, message.key);
-	if (!key || key.remoteJid === 'status@broadcast' || !isChatContent(B, message)) return null;
+	if (!key || key.remoteJid === 'status@broadcast' || !isChatContentOf(content)) return null;
 	return {
 		key,
 		timestamp: Number(B.toNumber(message.messageTimestamp ?? 0)) || Math.floor(Date.now() / 1000),
-		text: textOf(B, message.message),
-		hasMedia: hasMediaOf(B, message.message),
+		text: textOfContent(content),
+		hasMedia: hasMediaOfContent(content),
 		...(message.pushName ? { pushName: message.pushName } : {}),
 	};
 }

@@ -4,6 +4,8 @@
  * with capped exponential backoff; 440 replaced → stop (another process holds the session);
  * 401 logged out → stop and wipe the keys; anything else → stop and report it.
  */
+import { DISCONNECT_REASON } from './baileysConstants';
+
 export type DisconnectDecision =
 	| { action: 'reconnect'; delayMs: number }
 	| { action: 'stop'; reason: 'replaced' | 'loggedOut' | 'failed' };
@@ -13,17 +15,8 @@ export interface BackoffSettings {
 	reconnectMaxMs: number;
 }
 
-export const DISCONNECT = {
-	loggedOut: 401,
-	forbidden: 403,
-	timedOut: 408,
-	multideviceMismatch: 411,
-	connectionClosed: 428,
-	connectionReplaced: 440,
-	badSession: 500,
-	unavailableService: 503,
-	restartRequired: 515,
-} as const;
+/** Baileys' DisconnectReason codes (checked against Baileys in baileysConstants). */
+export const DISCONNECT = DISCONNECT_REASON;
 
 const TRANSIENT: readonly number[] = [DISCONNECT.timedOut, DISCONNECT.connectionClosed, DISCONNECT.badSession, DISCONNECT.unavailableService];
 

@@ -59,7 +59,7 @@ interface StoreFile {
 	aliases: Record<string, string>;
 }
 
-export type ChatChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pinned'>> & {
+export type ChatFieldChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pinned'>> & {
 	/** > 0 adds that many unread messages, 0 marks read, -1 marks unread (as Baileys reports them). */
 	unreadDelta?: number;
 	/** Absolute unread count, from history or chat lists. */
@@ -136,7 +136,7 @@ export class ChatStore {
 		this.changed();
 	}
 
-	upsertChat(jid: string, change: ChatChange = {}): StoredChat {
+	upsertChat(jid: string, change: ChatFieldChange = {}): StoredChat {
 		const id = this.resolveChatId(jid);
 		let chat = this.chats.get(id);
 		if (!chat) {

@@ -1,0 +1,141 @@
+/**
+ * Baileys event map → ChatChange[]: the one place that reads Baileys' (buffered, merged) events.
+ * Runs once per batch per session (in SessionConnection); the store and every active trigger of
+ * the session read the same result. Pure apart from the counters below: no store, no trigger,
+ * no I/O. Each message's content is normalized once here and never again downstream.
+ */
+import type { BaileysEventMap, Chat, ChatUpdate, Contact, WAMessage, WAMessageKey } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { MESSAGE_STUB_TYPE, PIN_IN_CHAT_TYPE } from './baileysConstants';
+import type { ChatChange, ChatFields, MessageOrigin, RawCopy } from './ChatChange';
+import type { Baileys } from './loadBaileys';
+import { hasMediaOfContent, storedKeyOf, storedMessageOf, textOfContent } from './messageContent';
+
+export type DecoderHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
+
+export interface DecodeContext {
+	/** Own account JID (the sender of our own messages and reactions), when paired. */
+	me: string | null;
+	/** Unix seconds, for changes Baileys gives no time for. */
+	now: number;
+}
+
+/** How much decoding this process did (for the bench and the tests: once per batch, once per message). */
+export const decoderWork = { batches: 0, messageContents: 0 };
+
+export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEventMap>, context: DecodeContext): ChatChange[] {
+	decoderWork.batches++;
+	const out: ChatChange[] = [];
+	const jid = (id: string) => B.jidNormalizedUser(id);
+	const contentOf = (message: WAMessage['message']) => {
+		decoderWork.messageContents++;
+		return B.normalizeMessageContent(message);
+	};
+
+	const decodeMessage = (message: WAMessage, origin: MessageOrigin) => {
+		const alt = message.key.remoteJidAlt;
+		if (alt && message.key.remoteJid) out.push({ kind: 'chat.alias', alias: jid(alt), chatId: jid(message.key.remoteJid) });
+		const content = contentOf(message.message);
+		const stored = storedMessageOf(B, message, content);
+		if (stored) {
+			const { key } = stored;
+			out.push({
+				kind: 'message',
+				message: stored,
+				origin,
+				from: key.participant ?? (key.fromMe ? context.me : key.remoteJid),
+				raw: origin === 'history' ? null : { key: { ...message.key }, pushName: message.pushName ?? null, type: origin },
+			});
+			return;
+		}
+		// Control messages are never chat content; a pin marks the message it names (edits, revokes
+		// and reactions arrive from Baileys as messages.update / messages.reaction of their target).
+		const pin = content?.pinInChatMessage;
+		const chatId = message.key.remoteJid ? jid(message.key.remoteJid) : undefined;
+		if (pin?.key?.id && chatId && (pin.type === PIN_IN_CHAT_TYPE.PIN_FOR_ALL || pin.type === PIN_IN_CHAT_TYPE.UNPIN_FOR_ALL)) {
+			out.push({ kind: 'message.pinned', chatId, messageId: pin.key.id, pinned: pin.type === PIN_IN_CHAT_TYPE.PIN_FOR_ALL });
+		}
+	};
+	const decodeContacts = (contacts: Array<Partial<Contact>>) => {
+		for (const contact of contacts) {
+			const name = contact.name ?? contact.verifiedName ?? contact.notify;
+			if (contact.id && name) out.push({ kind: 'contact', chatId: jid(contact.id), name });
+		}
+	};
+
+	const history = events['messaging-history.set'];
+	if (history) {
+		for (const chat of history.chats) if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: chatFields(B, chat, false), origin: 'history', raw: null });
+		for (const mapping of history.lidPnMappings ?? []) out.push({ kind: 'chat.alias', alias: jid(mapping.pn), chatId: jid(mapping.lid) });
+		for (const message of history.messages) decodeMessage(message, 'history');
+		decodeContacts(history.contacts);
+	}
+	for (const chat of events['chats.upsert'] ?? []) if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: chatFields(B, chat, false), origin: 'upsert', raw: null });
+	for (const update of events['chats.update'] ?? []) {
+		if (update.id) out.push({ kind: 'chat', chatId: jid(update.id), fields: chatFields(B, update, true), origin: 'update', raw: { ...update, conditional: undefined } });
+	}
+	for (const id of events['chats.delete'] ?? []) out.push({ kind: 'chat.deleted', chatId: jid(id), raw: { id } });
+	decodeContacts(events['contacts.upsert'] ?? []);
+	decodeContacts(events['contacts.update'] ?? []);
+
+	const upsert = events['messages.upsert'];
+	for (const message of upsert?.messages ?? []) decodeMessage(message, upsert?.type === 'append' ? 'append' : 'notify');
+
+	for (const { key, update } of events['messages.update'] ?? []) {
+		const stored = storedKeyOf(B, key);
+		if (!stored) continue;
+		let raw: RawCopy | undefined;
+		const rawOf = () => (raw ??= { key: { ...key }, update: { ...update } });
+		const edited = update.message?.editedMessage?.message;
+		if (edited) {
+			const content = contentOf(edited);
+			const timestamp = update.messageTimestamp ? Number(B.toNumber(update.messageTimestamp)) : context.now;
+			out.push({ kind: 'message.edited', key: stored, text: textOfContent(content), hasMedia: hasMediaOfContent(content), timestamp, raw: rawOf() });
+		}
+		if (update.messageStubType === MESSAGE_STUB_TYPE.REVOKE) out.push({ kind: 'message.revoked', key: stored, raw: rawOf() });
+		if (typeof update.starred === 'boolean') out.push({ kind: 'message.starred', key: stored, starred: update.starred, raw: rawOf() });
+	}
+
+	for (const { key, reaction } of events['messages.reaction'] ?? []) {
+		const stored = storedKeyOf(B, key);
+		if (!stored) continue;
+		const reactor = reaction.key;
+		out.push({
+			kind: 'message.reaction',
+			key: stored,
+			emoji: reaction.text ?? '',
+			reactionMessageId: reactor?.id ?? null,
+			fromMe: !!reactor?.fromMe,
+			from: reactor?.participant || (reactor?.fromMe ? context.me : stored.remoteJid),
+			timestamp: reaction.senderTimestampMs ? Math.floor(Number(B.toNumber(reaction.senderTimestampMs)) / 1000) : context.now,
+			raw: { key: { ...key }, reaction: { ...reaction, key: reactor ? { ...reactor } : reactor } },
+		});
+	}
+
+	const deleted = events['messages.delete'];
+	if (deleted && 'keys' in deleted) {
+		for (const key of deleted.keys) {
+			const stored = storedKeyOf(B, key as WAMessageKey);
+			if (stored) out.push({ kind: 'message.deleted', key: stored });
+		}
+	} else if (deleted) {
+		out.push({ kind: 'chat.cleared', chatId: jid(deleted.jid) });
+	}
+	return out;
+}
+
+/** Chat fields as the store keeps them; `update` marks Baileys' incremental chats.update. */
+function chatFields(B: DecoderHelpers, chat: Partial<Chat> | ChatUpdate, update: boolean): ChatFields {
+	const fields: ChatFields = {};
+	if (typeof chat.name === 'string' && chat.name) fields.name = chat.name;
+	if (typeof chat.archived === 'boolean') fields.archived = chat.archived;
+	if (chat.pinned !== undefined) fields.pinned = chat.pinned !== null && Number(B.toNumber(chat.pinned)) > 0;
+	if (typeof chat.unreadCount === 'number') {
+		if (update) fields.unreadDelta = chat.unreadCount;
+		else fields.unreadCount = Math.max(chat.unreadCount, 0);
+	}
+	if (chat.muteEndTime !== undefined) {
+		const until = chat.muteEndTime === null ? 0 : Number(B.toNumber(chat.muteEndTime));
+		fields.mutedUntil = until !== 0 ? until : null;
+	}
+	return fields;
+}
