@@ -5,10 +5,10 @@
  * delete-chat or clear endpoints.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
 import {
-	OPERATION_LABELS,
 	type BackendAnswer,
 	type ChatSummary,
 	type MessageSummary,
@@ -17,22 +17,15 @@ import {
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
+import { EVOLUTION_CAPABILITIES } from './capabilities';
 import { explainEvolutionError } from './gatewayWords';
 import { toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
 import { lastMessageOf, resolveMessageKey, type FindMessages } from './messageKeys';
 import { pageWindow } from './paging';
 
-const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
-	'deleteChat',
-	'clearMessages',
-	'pinMessage',
-	'unpinMessage',
-	'starMessage',
-	'unstarMessage',
-]);
-
 export class EvolutionBackend implements WhatsAppBackend {
-	readonly label = 'Evolution API';
+	readonly label = EVOLUTION_CAPABILITIES.backend;
+	readonly capabilities = EVOLUTION_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -40,7 +33,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return !NOT_OFFERED.has(operation);
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -98,13 +91,6 @@ export class EvolutionBackend implements WhatsAppBackend {
 		const body = { key, reaction: emoji };
 		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
 	}
-
-	deleteChat = () => this.lacks('deleteChat');
-	clearMessages = () => this.lacks('clearMessages');
-	pinMessage = () => this.lacks('pinMessage');
-	unpinMessage = () => this.lacks('unpinMessage');
-	starMessage = () => this.lacks('starMessage');
-	unstarMessage = () => this.lacks('unstarMessage');
 
 	/** `connect` answers `{ code, base64, pairingCode }` while pairing, or the state once paired. */
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
@@ -195,10 +181,6 @@ export class EvolutionBackend implements WhatsAppBackend {
 		return new GatewayError(this.label, 'rejected', `Evolution API gave no ${what} for instance "${this.instance}": ${reason}`, { raw: data });
 	}
 
-	private lacks(operation: Operation): never {
-		return notSupported(this.label, OPERATION_LABELS[operation], 'Evolution API has no endpoint for it');
-	}
-
 	private route(group: string, action: string): string[] {
 		return [group, action, this.instance];
 	}
@@ -216,6 +198,10 @@ export class EvolutionBackend implements WhatsAppBackend {
 		return { raw: await this.send({ expect: 'json', ...request }) };
 	}
 }
+
+// The operations Evolution has no endpoint for fail with the capability map's hint.
+export interface EvolutionBackend extends Refused<typeof EVOLUTION_CAPABILITIES> {}
+refuseLacking(EvolutionBackend, EVOLUTION_CAPABILITIES);
 
 /** Evolution's own verdict on archiveChat: a 500 whose nested message says `archived: false`. */
 function isEvolutionArchiveFailure(answer: { status: number; data: unknown }): boolean {

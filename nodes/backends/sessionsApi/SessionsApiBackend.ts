@@ -4,31 +4,18 @@
  * body says `success: false` is a failure. It documents no list, pairing or status endpoints.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
-import {
-	OPERATION_LABELS,
-	type BackendAnswer,
-	type Operation,
-	type PinDuration,
-	type WhatsAppBackend,
-} from '../WhatsAppBackend';
+import type { BackendAnswer, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
+import { SESSIONS_API_CAPABILITIES } from './capabilities';
 
 /** What the gateway's pin lasts, whatever is asked (its documentation: "pinned for 24 hours"). */
 const SESSIONS_API_PIN_SECONDS = 86400;
 
-const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
-	'listChats',
-	'listMessages',
-	'clearMessages',
-	'getQr',
-	'requestPairingCode',
-	'getSessionStatus',
-	'logout',
-]);
-
 export class SessionsApiBackend implements WhatsAppBackend {
-	readonly label = 'Sessions API';
+	readonly label = SESSIONS_API_CAPABILITIES.backend;
+	readonly capabilities = SESSIONS_API_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -36,7 +23,7 @@ export class SessionsApiBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return !NOT_OFFERED.has(operation);
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -75,14 +62,6 @@ export class SessionsApiBackend implements WhatsAppBackend {
 			body: { chatId: message.chat.jid, emoji },
 		});
 
-	listChats = () => this.lacks('listChats');
-	listMessages = () => this.lacks('listMessages');
-	clearMessages = () => this.lacks('clearMessages');
-	getQr = () => this.lacks('getQr');
-	requestPairingCode = () => this.lacks('requestPairingCode');
-	getSessionStatus = () => this.lacks('getSessionStatus');
-	logout = () => this.lacks('logout');
-
 	/**
 	 * The gateway documents no read-only endpoint, so this asks for the session resource and reads
 	 * only the status: 401/403 wrong key, 404 unknown session, any other answer: reachable.
@@ -101,10 +80,6 @@ export class SessionsApiBackend implements WhatsAppBackend {
 	}
 
 	async release(): Promise<void> {}
-
-	private lacks(operation: Operation): never {
-		return notSupported(this.label, OPERATION_LABELS[operation], 'the Sessions API gateway does not offer it');
-	}
 
 	private chatPath(chat: ChatRef, ...rest: string[]): string[] {
 		return ['sessions', this.sessionId, 'chats', chat.jid, ...rest];
@@ -155,3 +130,7 @@ export class SessionsApiBackend implements WhatsAppBackend {
 		return error;
 	}
 }
+
+// The operations the gateway documents no endpoint for fail with the capability map's hint.
+export interface SessionsApiBackend extends Refused<typeof SESSIONS_API_CAPABILITIES> {}
+refuseLacking(SessionsApiBackend, SESSIONS_API_CAPABILITIES);

@@ -4,10 +4,11 @@
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { withoutSecretFields } from '../../transport/secrets';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
+import { WAHA_CAPABILITIES } from './capabilities';
 import {
-	OPERATION_LABELS,
 	type BackendAnswer,
 	type ChatSummary,
 	type MessageSummary,
@@ -22,7 +23,8 @@ import {
 const MESSAGE_LOOKUP_DEPTH = 100;
 
 export class WahaBackend implements WhatsAppBackend {
-	readonly label = 'WAHA';
+	readonly label = WAHA_CAPABILITIES.backend;
+	readonly capabilities = WAHA_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -30,7 +32,7 @@ export class WahaBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return operation !== 'logout';
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -111,10 +113,6 @@ export class WahaBackend implements WhatsAppBackend {
 		return { state, connected: state === 'WORKING', me: data?.me?.id ?? null, raw };
 	}
 
-	logout(): Promise<BackendAnswer> {
-		return notSupported(this.label, OPERATION_LABELS.logout, 'log out from the WAHA dashboard or its sessions API');
-	}
-
 	async verifyConnection(): Promise<string> {
 		const status = await this.getSessionStatus();
 		return `Connected to WAHA; session "${this.session}" is ${status.state}`;
@@ -189,6 +187,10 @@ export class WahaBackend implements WhatsAppBackend {
 		return error;
 	}
 }
+
+// The operations WAHA lacks (Logout) fail with the capability map's hint.
+export interface WahaBackend extends Refused<typeof WAHA_CAPABILITIES> {}
+refuseLacking(WahaBackend, WAHA_CAPABILITIES);
 
 function asArray(data: unknown, what: string): Record<string, unknown>[] {
 	if (Array.isArray(data)) return data as Record<string, unknown>[];
