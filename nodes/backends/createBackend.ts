@@ -9,6 +9,7 @@ import { EvolutionBackend } from './evolution/EvolutionBackend';
 import { parseInstanceName } from './evolution/instanceName';
 import { SessionsApiBackend } from './sessionsApi/SessionsApiBackend';
 import { WahaBackend } from './waha/WahaBackend';
+import { SESSION_NAME } from './wireValues';
 import type { WhatsAppBackend } from './WhatsAppBackend';
 
 export type ConnectionKind = 'waha' | 'sessionsApi' | 'evolution' | 'embedded';
@@ -42,7 +43,6 @@ export interface TransportOptions {
 
 export const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 30_000, maxRetries: 3 };
 
-const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function connectionKindOf(credentials: ConnectionCredentials): ConnectionKind {

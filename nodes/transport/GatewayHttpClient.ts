@@ -402,20 +402,34 @@ function buildQuery(query: HttpRequest['query']): string {
 	return text ? `?${text}` : '';
 }
 
-/** The gateway's own words: `{message}` (WAHA), `{error}` (Sessions API), or a short text body. */
+/** Longest gateway text kept in an error. */
+const MAX_GATEWAY_WORDS = 500;
+
+/**
+ * The gateway's own words: `{ message }` (WAHA, strings or lists), Evolution's
+ * `{ error: "Not Found", response: { message: [...] } }` (strings, or objects holding their own
+ * `message`), `{ error }` (Sessions API), or a short text body. Specific words win over a bare
+ * HTTP reason such as "Not Found" in `error`.
+ */
 export function extractGatewayMessage(data: unknown): string | undefined {
-	if (typeof data === 'string') return data.trim().slice(0, 500) || undefined;
-	if (data && typeof data === 'object') {
-		const body = data as Record<string, unknown>;
-		for (const key of ['message', 'error', 'exception']) {
-			const value = body[key];
-			if (typeof value === 'string' && value) return value;
-			if (Array.isArray(value) && value.length) return value.map(String).join('; ');
-			if (value && typeof value === 'object') {
-				const nested = extractGatewayMessage(value);
-				if (nested) return nested;
-			}
-		}
+	if (typeof data === 'string') return data.trim().slice(0, MAX_GATEWAY_WORDS) || undefined;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+	const body = data as Record<string, unknown>;
+	const response = body.response && typeof body.response === 'object' ? (body.response as Record<string, unknown>) : {};
+	const specific = [...wordsIn(body.message), ...wordsIn(response.message)];
+	const words = specific.length ? specific : [...wordsIn(body.error), ...wordsIn(body.exception)];
+	return [...new Set(words)].join('; ').slice(0, MAX_GATEWAY_WORDS) || undefined;
+}
+
+function wordsIn(value: unknown, depth = 0): string[] {
+	if (typeof value === 'string') return value.trim() ? [value.trim()] : [];
+	if (depth > 8 || !value || typeof value !== 'object') return [];
+	if (Array.isArray(value)) return value.flatMap((entry) => wordsIn(entry, depth + 1));
+	const item = value as Record<string, unknown>;
+	// A number check's answer (Baileys' onWhatsApp shape, as Evolution returns it when refusing a number).
+	if (item.exists === false && (typeof item.number === 'string' || typeof item.jid === 'string')) {
+		return [`${String(item.number ?? item.jid)} is not on WhatsApp`];
 	}
-	return undefined;
+	const own = wordsIn(item.message, depth + 1);
+	return own.length ? own : wordsIn(item.error, depth + 1);
 }

@@ -1,28 +1,18 @@
 /** Reads what the store and the trigger need (text, media, key) out of Baileys' message objects. */
 import type { WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { messageHasMedia, messageText } from '../messageContent';
 import type { Baileys } from './loadBaileys';
 import type { StoredKey, StoredMessage } from './store';
 
 type ContentHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
 
-const MEDIA_TYPES = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'] as const;
-
-export function textOf(B: ContentHelpers, message: proto.IMessage | null | undefined): string | null {
-	const content = B.normalizeMessageContent(message);
-	if (!content) return null;
-	return (
-		content.conversation ??
-		content.extendedTextMessage?.text ??
-		content.imageMessage?.caption ??
-		content.videoMessage?.caption ??
-		content.documentMessage?.caption ??
-		null
-	);
+// Text and media follow the one rule gateway users share (../messageContent), which loads no Baileys.
+export function textOf(_B: ContentHelpers, message: proto.IMessage | null | undefined): string | null {
+	return messageText(message);
 }
 
-export function hasMediaOf(B: ContentHelpers, message: proto.IMessage | null | undefined): boolean {
-	const content = B.normalizeMessageContent(message);
-	return !!content && MEDIA_TYPES.some((type) => !!content[type]);
+export function hasMediaOf(_B: ContentHelpers, message: proto.IMessage | null | undefined): boolean {
+	return messageHasMedia(message);
 }
 
 /** A copy (Baileys later mutates keys of messages it handed out) with the chat JID normalized. */

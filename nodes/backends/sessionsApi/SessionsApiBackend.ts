@@ -9,12 +9,13 @@ import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
 import type { BackendAnswer, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
 import { SESSIONS_API_CAPABILITIES } from './capabilities';
+import { explainSessionsApiError, SESSIONS_API_LABEL, sessionsApiFailureIn } from './SessionsApiDialect';
 
 /** What the gateway's pin lasts, whatever is asked (its documentation: "pinned for 24 hours"). */
 const SESSIONS_API_PIN_SECONDS = 86400;
 
 export class SessionsApiBackend implements WhatsAppBackend {
-	readonly label = SESSIONS_API_CAPABILITIES.backend;
+	readonly label = SESSIONS_API_LABEL;
 	readonly capabilities = SESSIONS_API_CAPABILITIES;
 
 	constructor(
@@ -89,45 +90,17 @@ export class SessionsApiBackend implements WhatsAppBackend {
 		return this.chatPath(message.chat, 'messages', message.id);
 	}
 
-	/** Its contract: success is a JSON object with `success: true`; anything else is not a success. */
+	/** Its contract: success is a JSON object with `success: true` (see SessionsApiDialect). */
 	private async send(request: HttpRequest): Promise<BackendAnswer> {
 		let data: unknown;
 		try {
 			data = (await this.http.request({ ...request, expect: 'json' })).data;
 		} catch (error) {
-			throw this.explain(error);
+			throw explainSessionsApiError(error, this.sessionId);
 		}
-		const body = (data && typeof data === 'object' && !Array.isArray(data) ? data : {}) as { success?: unknown; error?: unknown };
-		if (body.success === false) {
-			const said = typeof body.error === 'string' ? body.error : 'no reason given';
-			throw new GatewayError(this.label, /not found/i.test(said) ? 'notFound' : 'rejected', `Sessions API refused the request: ${said}`, {
-				gatewayMessage: said,
-				raw: data,
-			});
-		}
-		if (body.success !== true) {
-			const shown = JSON.stringify(data) ?? String(data);
-			throw new GatewayError(
-				this.label,
-				'badAnswer',
-				`Sessions API answered ${request.method} /${request.path.join('/')} without "success": true, so the result is unknown: ` +
-					`${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}. Check that the Base URL points at the Sessions API gateway`,
-				{ raw: data },
-			);
-		}
+		const failure = sessionsApiFailureIn(data, request);
+		if (failure) throw failure;
 		return { raw: data };
-	}
-
-	private explain(error: unknown): unknown {
-		if (error instanceof GatewayError && error.kind === 'notFound' && /session/i.test(error.details.gatewayMessage ?? '')) {
-			return new GatewayError(
-				this.label,
-				'unknownSession',
-				`Sessions API does not know the session "${this.sessionId}": ${error.details.gatewayMessage}`,
-				error.details,
-			);
-		}
-		return error;
 	}
 }
 
