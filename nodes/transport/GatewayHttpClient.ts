@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GatewayError, InvalidInputError } from '../backends/errors';
 import { checkBaseUrl } from './baseUrl';
 import { currentItemBudget, itemBudgetMs } from './itemBudget';
@@ -87,7 +87,9 @@ const NETWORK_FAILURES: Record<string, string> = {
 type AttemptFailure = { kind: 'deadline' } | { kind: 'tooLarge' } | { kind: 'badCompression' } | { kind: 'network'; code: string };
 
 export class GatewayHttpClient {
-	private readonly axios: AxiosInstance;
+	/** Made on the first request: a client that only verifies webhooks, or refuses bad input, never loads axios. */
+	private client: AxiosInstance | undefined;
+	private readonly baseUrl: string;
 	private readonly displayUrl: string;
 	private readonly secrets: SecretRedactor;
 	private readonly maxResponseBytes: number;
@@ -100,10 +102,17 @@ export class GatewayHttpClient {
 			SecretRedactor.fromCredentials({ apiKey: settings.apiKey, baseUrl: settings.baseUrl }),
 		);
 		const baseUrl = checkBaseUrl(settings.baseUrl);
+		this.baseUrl = baseUrl.url;
 		this.displayUrl = baseUrl.display;
 		this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-		this.axios = axios.create({
-			baseURL: baseUrl.url,
+	}
+
+	private get axios(): AxiosInstance {
+		if (this.client) return this.client;
+		// Loaded on first use (`require`, as for the embedded backend): loading the package stays cheap.
+		const axios = require('axios') as typeof import('axios');
+		const client = axios.create({
+			baseURL: this.baseUrl,
 			httpAgent: keepAliveAgents.http,
 			httpsAgent: keepAliveAgents.https,
 			// Every status is handled here, so axios must not throw its own error (it holds the headers).
@@ -115,8 +124,10 @@ export class GatewayHttpClient {
 			// Counted after decompression: a small gzip that inflates is stopped at the cap.
 			maxContentLength: this.maxResponseBytes,
 			maxBodyLength: 10 * 1024 * 1024,
-			headers: settings.apiKey ? { [settings.apiKeyHeader]: settings.apiKey } : {},
+			headers: this.settings.apiKey ? { [this.settings.apiKeyHeader]: this.settings.apiKey } : {},
 		});
+		this.client = client;
+		return client;
 	}
 
 	/** The gateway's address as shown to people (without a password). */

@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures, each against a baseline measured in the same run. */
 import { benchEmbedded } from './embedded.bench';
 import { benchGateway } from './gateway.bench';
+import { benchLookups } from './lookups.bench';
 import { benchTrigger } from './trigger.bench';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
 		gateway: benchGateway,
 		embedded: benchEmbedded,
 		trigger: benchTrigger,
+		lookups: benchLookups,
 	};
 	for (const [name, bench] of Object.entries(benches)) {
 		if (only && only !== name) continue;

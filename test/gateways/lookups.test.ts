@@ -112,7 +112,7 @@ describe('Evolution API', () => {
 	const JID = '15550007777@s.whatsapp.net';
 	const FIND = `/chat/findMessages/${EVOLUTION_INSTANCE}`;
 
-	test.each([[{}], [{ concurrency: 1 }]])('50 reactions on bare ids of one chat read the chat once, options %j', async (options) => {
+	test.each([[{}], [{ concurrency: 1 }]] as Array<[{ concurrency?: number }]>)('50 reactions on bare ids of one chat read the chat once, options %j', async (options) => {
 		const evolution = evolutionStateOf(gateway.state);
 		const records = ids.map((id, i) => evolutionRecord({ remoteJid: JID, fromMe: i % 2 === 0, id }, 1_700_100_000 + i));
 		evolution.messages.push(...records);
