@@ -1,6 +1,6 @@
 /**
- * How Evolution API v2 speaks, for its backend and its webhooks alike: its name, how it says it
- * does not know an instance, what a failed 200 looks like (`error: true`, from `connect`), its
+ * How Evolution API v2 speaks, for its backend and its webhooks alike: its name, its API key
+ * header (instance names: ./instanceName), how it says it does not know an instance, what a failed 200 looks like (`error: true`, from `connect`), its
  * own verdict on archiveChat, and what a list answer is. Its error bodies
  * `{ status, error: "Not Found", response: { message: [...] } }` are read by the transport's
  * `extractGatewayMessage`, so its own words are in every error.
@@ -8,6 +8,7 @@
 import { GatewayError } from '../errors';
 
 export const EVOLUTION_LABEL = 'Evolution API';
+export const EVOLUTION_API_KEY_HEADER = 'apikey';
 
 /** Evolution checks the instance before the key: a 404 naming the instance means it does not exist. */
 export function explainEvolutionError(error: unknown, instance: string): unknown {

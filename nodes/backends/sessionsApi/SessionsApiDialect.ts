@@ -1,12 +1,21 @@
 /**
- * How the Sessions API gateway speaks, for its backend and its webhooks alike: its name, its
- * `{ success, error }` bodies (a 2xx whose body says `success: false` is a failure, one without
+ * How the Sessions API gateway speaks, for its backend and its webhooks alike: its name, its API
+ * key header and session ids, its `{ success, error }` bodies (a 2xx whose body says `success: false` is a failure, one without
  * `success: true` an unknown result), and how it says it does not know a session.
  */
 import type { HttpRequest } from '../../transport/GatewayHttpClient';
-import { GatewayError } from '../errors';
+import { GatewayError, InvalidInputError } from '../errors';
 
 export const SESSIONS_API_LABEL = 'Sessions API';
+export const SESSIONS_API_KEY_HEADER = 'X-API-Key';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Sessions API session is a UUID in every path. */
+export function checkSessionsApiSession(session: string): string {
+	if (!UUID.test(session)) throw new InvalidInputError('Session', session, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d');
+	return session;
+}
 
 /** Its contract: success is a JSON object with `success: true`; anything else is not a success. */
 export function sessionsApiFailureIn(data: unknown, request: Pick<HttpRequest, 'method' | 'path'>): GatewayError | undefined {

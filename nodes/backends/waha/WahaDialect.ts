@@ -1,11 +1,19 @@
 /**
- * How WAHA speaks, for its backend and its webhooks alike: its name, how it says it does not
- * know a session, what a list answer is, its ids (`{ _serialized }` objects or strings) and its
+ * How WAHA speaks, for its backend and its webhooks alike: its name, its API key header and
+ * session names, how it says it does not know a session, what a list answer is, its ids (`{ _serialized }` objects or strings) and its
  * serialized message ids `{fromMe}_{chat}_{id}[_{participant}]`.
  */
-import { GatewayError } from '../errors';
+import { GatewayError, InvalidInputError } from '../errors';
+import { SESSION_NAME } from '../wireValues';
 
 export const WAHA_LABEL = 'WAHA';
+export const WAHA_API_KEY_HEADER = 'X-Api-Key';
+
+/** A WAHA session is a name in every path. */
+export function checkWahaSession(session: string): string {
+	if (!SESSION_NAME.test(session)) throw new InvalidInputError('Session', session, 'a WAHA session name such as "default"');
+	return session;
+}
 
 /** WAHA answers 404 (or 422 "session status is not as expected") for a session it does not know or run. */
 export function explainWahaError(error: unknown, session: string): unknown {
