@@ -1,6 +1,6 @@
 /**
  * Bench child: in a fresh process that has already loaded `n8n-workflow` (as inside n8n), loads
- * the package's node and credential files the way n8n does, printing the time and memory it took
+ * every node and credential file package.json lists, the way n8n does, printing the time and memory it took
  * and whether axios and qrcode were loaded, as one JSON line. With `eager`, axios and qrcode are
  * loaded with it, as the package did before they were loaded on first use (the baseline).
  * Run with --expose-gc so memory is measured after garbage collection.
@@ -16,12 +16,12 @@ const memoryMb = () => {
 const loaded = (name: string) => Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`));
 
 const ext = path.extname(__filename);
-const root = path.join(__dirname, '..', '..');
-const files = [
-	path.join(root, 'nodes', 'WhatsAppChats', `WhatsAppChats.node${ext}`),
-	path.join(root, 'nodes', 'WhatsAppChatsTrigger', `WhatsAppChatsTrigger.node${ext}`),
-	path.join(root, 'credentials', `WhatsAppChatsApi.credentials${ext}`),
-];
+// Every node and credential file package.json names for n8n (compiled: dist/…; from TypeScript: the sources).
+const repoRoot = ext === '.ts' ? path.join(__dirname, '..', '..') : path.join(__dirname, '..', '..', '..');
+const { n8n } = require(path.join(repoRoot, 'package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
+const files = [...n8n.nodes, ...n8n.credentials].map((entry) =>
+	ext === '.ts' ? path.join(repoRoot, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')) : path.join(repoRoot, entry),
+);
 
 require('n8n-workflow');
 const before = memoryMb();

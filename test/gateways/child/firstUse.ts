@@ -10,9 +10,10 @@ const report = (step: string) => process.stdout.write(`${JSON.stringify({ step, 
 
 async function main(): Promise<void> {
 	require('n8n-workflow');
-	require('../../../nodes/WhatsAppChats/WhatsAppChats.node');
-	require('../../../nodes/WhatsAppChatsTrigger/WhatsAppChatsTrigger.node');
-	require('../../../credentials/WhatsAppChatsApi.credentials');
+	// Every node and credential file package.json names for n8n, from their sources.
+	const root = path.join(__dirname, '..', '..', '..');
+	const { n8n } = require(path.join(root, 'package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
+	for (const entry of [...n8n.nodes, ...n8n.credentials]) require(path.join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')));
 	report('package loaded');
 
 	const { GatewayTestServer, TEST_API_KEY } = require('../../gateway-server/GatewayTestServer') as typeof import('../../gateway-server/GatewayTestServer');
