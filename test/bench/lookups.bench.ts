@@ -76,11 +76,12 @@ export async function benchLookups(print: (line: string) => void): Promise<void>
 	const eager = await probe('eager');
 	const lazy = await probe('lazy');
 	const fmt = (value: number) => value.toFixed(1);
+	const delta = (value: number) => `${value < 0 ? '' : '+'}${value.toFixed(1)}`;
 	print(`loading the package after n8n-workflow, in a fresh process (median of ${LOAD_SAMPLES})`);
-	print(`  with axios and qrcode loaded at once (baseline): ${fmt(eager.ms)} ms, heap +${fmt(eager.heapMb)} MB, RSS +${fmt(eager.rssMb)} MB`);
+	print(`  with axios and qrcode loaded at once (baseline): ${fmt(eager.ms)} ms, heap ${delta(eager.heapMb)} MB, RSS ${delta(eager.rssMb)} MB`);
 	print(
 		`  as shipped (axios ${lazy.axios ? 'loaded' : 'not loaded'}, qrcode ${lazy.qrcode ? 'loaded' : 'not loaded'}): ` +
-			`${fmt(lazy.ms)} ms, heap +${fmt(lazy.heapMb)} MB, RSS +${fmt(lazy.rssMb)} MB, ${(eager.ms / lazy.ms).toFixed(2)}x faster (goal: at most 30 ms)`,
+			`${fmt(lazy.ms)} ms, heap ${delta(lazy.heapMb)} MB, RSS ${delta(lazy.rssMb)} MB, ${(eager.ms / lazy.ms).toFixed(2)}x faster (goal: at most 30 ms)`,
 	);
 }
 
