@@ -3,6 +3,7 @@
  * Node parameters say *what* to do; a backend decides *how* (HTTP gateway or embedded socket).
  * Backends know nothing of n8n: they take parsed ids and throw the errors of `./errors`.
  */
+import type { Capabilities } from './capabilities';
 import type { ChatRef, MessageRef } from './ids';
 
 export const OPERATIONS = [
@@ -88,6 +89,9 @@ export interface Page {
 export interface WhatsAppBackend {
 	/** Human name used in messages, e.g. "WAHA". */
 	readonly label: string;
+	/** What it offers: the operations it lacks, each with why and what to do instead. */
+	readonly capabilities: Capabilities;
+	/** Derived from `capabilities`; the router refuses other operations before sending anything. */
 	supports(operation: Operation): boolean;
 	/** Chat and message ids in this backend's own notation (e.g. WAHA `@c.us`). */
 	formatChatId(chat: ChatRef): string;

@@ -6,17 +6,20 @@ import { GatewayHttpClient } from '../transport/GatewayHttpClient';
 import { SecretRedactor } from '../transport/secrets';
 import { InvalidInputError } from './errors';
 import { EvolutionBackend } from './evolution/EvolutionBackend';
+import { EVOLUTION_API_KEY_HEADER, EVOLUTION_LABEL } from './evolution/EvolutionDialect';
 import { parseInstanceName } from './evolution/instanceName';
 import { SessionsApiBackend } from './sessionsApi/SessionsApiBackend';
+import { checkSessionsApiSession, SESSIONS_API_KEY_HEADER, SESSIONS_API_LABEL } from './sessionsApi/SessionsApiDialect';
 import { WahaBackend } from './waha/WahaBackend';
+import { checkWahaSession, WAHA_API_KEY_HEADER, WAHA_LABEL } from './waha/WahaDialect';
 import type { WhatsAppBackend } from './WhatsAppBackend';
 
 export type ConnectionKind = 'waha' | 'sessionsApi' | 'evolution' | 'embedded';
 
 export const CONNECTION_LABELS: Record<ConnectionKind, string> = {
-	waha: 'WAHA',
-	sessionsApi: 'Sessions API',
-	evolution: 'Evolution API',
+	waha: WAHA_LABEL,
+	sessionsApi: SESSIONS_API_LABEL,
+	evolution: EVOLUTION_LABEL,
 	embedded: 'Embedded (Baileys)',
 };
 
@@ -41,9 +44,6 @@ export interface TransportOptions {
 }
 
 export const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 30_000, maxRetries: 3 };
-
-const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function connectionKindOf(credentials: ConnectionCredentials): ConnectionKind {
 	const kind = credentials.connection ?? 'waha';
@@ -75,14 +75,11 @@ export async function createBackend(
 	}
 }
 
-/** How each gateway takes its API key, and what its session (or instance) must look like. */
+/** How each gateway takes its API key, and what its session (or instance) must look like: from its dialect. */
 const GATEWAYS: Record<Exclude<ConnectionKind, 'embedded'>, { apiKeyHeader: string; checkSession: (session: string) => string }> = {
-	waha: { apiKeyHeader: 'X-Api-Key', checkSession: (s) => requireSession(s, SESSION_NAME, 'a WAHA session name such as "default"') },
-	sessionsApi: {
-		apiKeyHeader: 'X-API-Key',
-		checkSession: (s) => requireSession(s, UUID, 'the session UUID, e.g. e67a00be-ed45-4356-9488-049cabb9895d'),
-	},
-	evolution: { apiKeyHeader: 'apikey', checkSession: parseInstanceName },
+	waha: { apiKeyHeader: WAHA_API_KEY_HEADER, checkSession: checkWahaSession },
+	sessionsApi: { apiKeyHeader: SESSIONS_API_KEY_HEADER, checkSession: checkSessionsApiSession },
+	evolution: { apiKeyHeader: EVOLUTION_API_KEY_HEADER, checkSession: parseInstanceName },
 };
 
 /** The HTTP client and the checked session of a gateway, shared by its backend and its webhooks. */
@@ -101,9 +98,4 @@ export function openGateway(
 		...transport,
 	});
 	return { http, session };
-}
-
-function requireSession(session: string, pattern: RegExp, expected: string): string {
-	if (!pattern.test(session)) throw new InvalidInputError('Session', session, expected);
-	return session;
 }

@@ -67,8 +67,3 @@ export class InvalidInputError extends Error {
 		this.name = 'InvalidInputError';
 	}
 }
-
-/** For the methods of a backend that lacks an operation; `supports()` lets callers ask first. */
-export function notSupported(backend: string, operationLabel: string, hint?: string): never {
-	throw new UnsupportedOperationError(backend, operationLabel, hint);
-}

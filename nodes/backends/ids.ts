@@ -23,6 +23,8 @@ export interface MessageRef {
 	fromMe?: boolean;
 	/** Sender of a group message, canonical JID. */
 	participant?: string;
+	/** The backend's own id of the message as the backend gave it (WAHA's serialized id), when it looked it up. */
+	backendId?: string;
 }
 
 const SERVER_ALIASES: Record<string, ChatServer> = {

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GatewayError, InvalidInputError } from '../backends/errors';
 import { checkBaseUrl } from './baseUrl';
 import { currentItemBudget, itemBudgetMs } from './itemBudget';
@@ -87,7 +87,9 @@ const NETWORK_FAILURES: Record<string, string> = {
 type AttemptFailure = { kind: 'deadline' } | { kind: 'tooLarge' } | { kind: 'badCompression' } | { kind: 'network'; code: string };
 
 export class GatewayHttpClient {
-	private readonly axios: AxiosInstance;
+	/** Made on the first request: a client that only verifies webhooks, or refuses bad input, never loads axios. */
+	private client: AxiosInstance | undefined;
+	private readonly baseUrl: string;
 	private readonly displayUrl: string;
 	private readonly secrets: SecretRedactor;
 	private readonly maxResponseBytes: number;
@@ -100,10 +102,17 @@ export class GatewayHttpClient {
 			SecretRedactor.fromCredentials({ apiKey: settings.apiKey, baseUrl: settings.baseUrl }),
 		);
 		const baseUrl = checkBaseUrl(settings.baseUrl);
+		this.baseUrl = baseUrl.url;
 		this.displayUrl = baseUrl.display;
 		this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-		this.axios = axios.create({
-			baseURL: baseUrl.url,
+	}
+
+	private get axios(): AxiosInstance {
+		if (this.client) return this.client;
+		// Loaded on first use (`require`, as for the embedded backend): loading the package stays cheap.
+		const axios = require('axios') as typeof import('axios');
+		const client = axios.create({
+			baseURL: this.baseUrl,
 			httpAgent: keepAliveAgents.http,
 			httpsAgent: keepAliveAgents.https,
 			// Every status is handled here, so axios must not throw its own error (it holds the headers).
@@ -115,8 +124,10 @@ export class GatewayHttpClient {
 			// Counted after decompression: a small gzip that inflates is stopped at the cap.
 			maxContentLength: this.maxResponseBytes,
 			maxBodyLength: 10 * 1024 * 1024,
-			headers: settings.apiKey ? { [settings.apiKeyHeader]: settings.apiKey } : {},
+			headers: this.settings.apiKey ? { [this.settings.apiKeyHeader]: this.settings.apiKey } : {},
 		});
+		this.client = client;
+		return client;
 	}
 
 	/** The gateway's address as shown to people (without a password). */
@@ -402,20 +413,34 @@ function buildQuery(query: HttpRequest['query']): string {
 	return text ? `?${text}` : '';
 }
 
-/** The gateway's own words: `{message}` (WAHA), `{error}` (Sessions API), or a short text body. */
+/** Longest gateway text kept in an error. */
+const MAX_GATEWAY_WORDS = 500;
+
+/**
+ * The gateway's own words: `{ message }` (WAHA, strings or lists), Evolution's
+ * `{ error: "Not Found", response: { message: [...] } }` (strings, or objects holding their own
+ * `message`), `{ error }` (Sessions API), or a short text body. Specific words win over a bare
+ * HTTP reason such as "Not Found" in `error`.
+ */
 export function extractGatewayMessage(data: unknown): string | undefined {
-	if (typeof data === 'string') return data.trim().slice(0, 500) || undefined;
-	if (data && typeof data === 'object') {
-		const body = data as Record<string, unknown>;
-		for (const key of ['message', 'error', 'exception']) {
-			const value = body[key];
-			if (typeof value === 'string' && value) return value;
-			if (Array.isArray(value) && value.length) return value.map(String).join('; ');
-			if (value && typeof value === 'object') {
-				const nested = extractGatewayMessage(value);
-				if (nested) return nested;
-			}
-		}
+	if (typeof data === 'string') return data.trim().slice(0, MAX_GATEWAY_WORDS) || undefined;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+	const body = data as Record<string, unknown>;
+	const response = body.response && typeof body.response === 'object' ? (body.response as Record<string, unknown>) : {};
+	const specific = [...wordsIn(body.message), ...wordsIn(response.message)];
+	const words = specific.length ? specific : [...wordsIn(body.error), ...wordsIn(body.exception)];
+	return [...new Set(words)].join('; ').slice(0, MAX_GATEWAY_WORDS) || undefined;
+}
+
+function wordsIn(value: unknown, depth = 0): string[] {
+	if (typeof value === 'string') return value.trim() ? [value.trim()] : [];
+	if (depth > 8 || !value || typeof value !== 'object') return [];
+	if (Array.isArray(value)) return value.flatMap((entry) => wordsIn(entry, depth + 1));
+	const item = value as Record<string, unknown>;
+	// A number check's answer (Baileys' onWhatsApp shape, as Evolution returns it when refusing a number).
+	if (item.exists === false && (typeof item.number === 'string' || typeof item.jid === 'string')) {
+		return [`${String(item.number ?? item.jid)} is not on WhatsApp`];
 	}
-	return undefined;
+	const own = wordsIn(item.message, depth + 1);
+	return own.length ? own : wordsIn(item.error, depth + 1);
 }

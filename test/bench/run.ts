@@ -2,6 +2,7 @@
 import { benchEmbedded } from './embedded.bench';
 import { benchChatModify } from './embeddedChatModify.bench';
 import { benchGateway } from './gateway.bench';
+import { benchLookups } from './lookups.bench';
 import { benchTrigger } from './trigger.bench';
 import { benchTriggerFanOut } from './triggerFanOut.bench';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
 		chatModify: benchChatModify,
 		trigger: benchTrigger,
 		triggerFanOut: benchTriggerFanOut,
+		lookups: benchLookups,
 	};
 	for (const [name, bench] of Object.entries(benches)) {
 		if (only && only !== name) continue;

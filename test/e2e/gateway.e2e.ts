@@ -175,7 +175,7 @@ describe('every operation over WAHA, in one n8n execution', () => {
 	});
 
 	test('Logout is not offered by WAHA: an error item (continue on fail), no request', () => {
-		expect(results.waha.json('Logout')).toEqual([{ error: 'Session: Logout is not supported by WAHA' }]);
+		expect(results.waha.json('Logout')).toEqual([{ error: 'Session: Logout is not supported by WAHA: log the session out from the WAHA dashboard or its sessions API' }]);
 	});
 
 	test('no other request reached the gateway', () => {
@@ -231,8 +231,8 @@ describe('every operation over the Sessions API, in one n8n execution', () => {
 		expectOneRequest('sessionsApi', request);
 	});
 
-	test.each(notOffered)('%s: "%s is not supported by Sessions API" as an error item', (node, label) => {
-		expect(results.sessionsApi.json(node)).toEqual([{ error: `${label} is not supported by Sessions API` }]);
+	test.each(notOffered)('%s: "%s is not supported by Sessions API: …" as an error item, with what to do instead', (node, label) => {
+		expect(results.sessionsApi.json(node)).toEqual([{ error: expect.stringMatching(new RegExp(`^${label} is not supported by Sessions API: the Sessions API gateway documents no .+; `)) }]);
 	});
 
 	test('no other request reached the gateway', () => {

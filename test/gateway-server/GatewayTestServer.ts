@@ -43,6 +43,8 @@ export interface GatewayState {
 	messages: Map<string, Array<Record<string, unknown>>>;
 	/** Webhook configs per WAHA session, as `PUT /api/sessions/{session}` left them. */
 	sessionConfigs: Map<string, Record<string, unknown>>;
+	/** WAHA: whether the engine offers `GET /api/{session}/chats/all/messages/{id}` (GOWS, NOWEB). */
+	wahaMessageById: boolean;
 }
 
 export const TEST_API_KEY = 'test-key-do-not-leak-7f3a';
@@ -56,6 +58,7 @@ export class GatewayTestServer {
 		chats: makeChats(250),
 		messages: new Map(),
 		sessionConfigs: new Map(),
+		wahaMessageById: false,
 	};
 	latencyMs = 0;
 	/** Most requests being answered at the same moment since the last reset. */
@@ -96,6 +99,7 @@ export class GatewayTestServer {
 		this.requests.length = 0;
 		this.maxInFlight = 0;
 		this.scripted.length = 0;
+		this.state.wahaMessageById = false;
 	}
 
 	async close(): Promise<void> {

@@ -38,7 +38,18 @@ export function wahaMessagesOf(state: GatewayState, chatId: string): Array<Recor
 	);
 }
 
+/** One message by bare id in any chat, on engines that offer it; others answer as for a route they lack. */
+function messageById(request: RecordedRequest, id: string, state: GatewayState): ScriptedAnswer {
+	if (!state.wahaMessageById) return { status: 404, body: { statusCode: 404, message: `Cannot GET ${request.path}`, error: 'Not Found' } };
+	for (const messages of state.messages.values()) {
+		const found = messages.find((message) => String(message.id).split('_')[2] === decodeURIComponent(id));
+		if (found) return ok(found);
+	}
+	return { status: 404, body: { statusCode: 404, message: 'Message not found', error: 'Not Found' } };
+}
+
 export const wahaRoutes: Route[] = [
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/all/messages/${S}$`), answer: guarded((req, [, id], state) => messageById(req, id, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats$`), answer: guarded((req, _p, state) => ok(page(state.chats, req.query))) },
 	{
 		method: 'GET',

@@ -70,7 +70,9 @@ test('unsupported operation with continue on fail: every item says so, nothing s
 		input: [{ json: {} }, { json: {} }],
 		continueOnFail: true,
 	});
-	expect(result.output.map((item) => item.json.error)).toEqual(['Chat: Get Many is not supported by Sessions API', 'Chat: Get Many is not supported by Sessions API']);
+	const refusal =
+		'Chat: Get Many is not supported by Sessions API: the Sessions API gateway documents no endpoint that lists chats; give the chat as a phone number or chat id';
+	expect(result.output.map((item) => item.json.error)).toEqual([refusal, refusal]);
 	expect(gateway.requests).toHaveLength(0);
 });
 

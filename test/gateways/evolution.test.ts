@@ -254,15 +254,15 @@ describe('Evolution message operations', () => {
 
 describe('operations Evolution API lacks fail before any request', () => {
 	test.each([
-		['message', 'pin', { messageId: '3EB0AAAA0001', duration: 86400 }, 'Message: Pin'],
-		['message', 'unpin', { messageId: '3EB0AAAA0001' }, 'Message: Unpin'],
-		['message', 'star', { messageId: '3EB0AAAA0001' }, 'Message: Star'],
-		['message', 'unstar', { messageId: '3EB0AAAA0001' }, 'Message: Unstar'],
-		['chat', 'delete', {}, 'Chat: Delete'],
-		['chat', 'clearMessages', {}, 'Chat: Clear Messages'],
-	])('%s %s', async (resource, operation, extra, label) => {
+		['message', 'pin', { messageId: '3EB0AAAA0001', duration: 86400 }, 'Message: Pin', 'pins a message; use WAHA, the Sessions API or the embedded connection'],
+		['message', 'unpin', { messageId: '3EB0AAAA0001' }, 'Message: Unpin', 'unpins a message; unpin it on the phone, or use WAHA, the Sessions API or the embedded connection'],
+		['message', 'star', { messageId: '3EB0AAAA0001' }, 'Message: Star', 'stars a message; use WAHA, the Sessions API or the embedded connection'],
+		['message', 'unstar', { messageId: '3EB0AAAA0001' }, 'Message: Unstar', 'unstars a message; unstar it on the phone, or use WAHA, the Sessions API or the embedded connection'],
+		['chat', 'delete', {}, 'Chat: Delete', 'deletes a chat; archive it instead (Chat: Archive), or use WAHA or the embedded connection'],
+		['chat', 'clearMessages', {}, 'Chat: Clear Messages', 'clears a chat; use WAHA or the embedded connection'],
+	])('%s %s', async (resource, operation, extra, label, hint) => {
 		const result = await attempt({ resource, operation, chatId: chat(JID), ...extra });
-		expect(result.error?.message).toBe(`${label} is not supported by Evolution API`);
+		expect(result.error?.message).toBe(`${label} is not supported by Evolution API: Evolution API has no endpoint that ${hint}`);
 		expect(gateway.requests).toHaveLength(0);
 	});
 });

@@ -60,14 +60,14 @@ test('a WAHA serialized message id is sent as the bare id', async () => {
 });
 
 test.each([
-	['chat', 'getMany', {}, 'Chat: Get Many'],
-	['chat', 'getMessages', { chatId: chat('919988066776') }, 'Chat: Get Messages'],
-	['chat', 'clearMessages', { chatId: chat('919988066776') }, 'Chat: Clear Messages'],
-	['session', 'getQr', {}, 'Session: Get QR'],
-	['session', 'status', {}, 'Session: Status'],
-])('%s %s is not offered: clear error, no request', async (resource, operation, extra, label) => {
+	['chat', 'getMany', {}, 'Chat: Get Many', 'documents no endpoint that lists chats; give the chat as a phone number or chat id'],
+	['chat', 'getMessages', { chatId: chat('919988066776') }, 'Chat: Get Messages', 'documents no endpoint that lists messages; take message ids from the WhatsApp Chats Trigger or the gateway'],
+	['chat', 'clearMessages', { chatId: chat('919988066776') }, 'Chat: Clear Messages', 'documents no endpoint that clears a chat; clear it on the phone'],
+	['session', 'getQr', {}, 'Session: Get QR', 'documents no pairing endpoint; pair the session in the gateway itself'],
+	['session', 'status', {}, 'Session: Status', 'documents no status endpoint; the credential test tells whether the session is known and the key accepted'],
+])('%s %s is not offered: clear error with what to do instead, no request', async (resource, operation, extra, label, hint) => {
 	const result = await run({ resource, operation, ...extra });
-	expect(result.error?.message).toBe(`${label} is not supported by Sessions API`);
+	expect(result.error?.message).toBe(`${label} is not supported by Sessions API: the Sessions API gateway ${hint}`);
 	expect(gateway.requests).toHaveLength(0);
 });
 

@@ -5,8 +5,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
-import { UnsupportedOperationError } from '../../backends/errors';
-import { OPERATION_LABELS, type WhatsAppBackend } from '../../backends/WhatsAppBackend';
+import { refusalOf } from '../../backends/capabilities';
+import type { WhatsAppBackend } from '../../backends/WhatsAppBackend';
 import { mapWithConcurrency } from '../../transport/concurrency';
 import { itemBudgetMs, withItemBudget } from '../../transport/itemBudget';
 import { redactError, SecretRedactor } from '../../transport/secrets';
@@ -51,9 +51,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		const prepared = items.map((_, itemIndex): Prepared => {
 			try {
-				if (!backend.supports(operation.capability)) {
-					throw new UnsupportedOperationError(backend.label, OPERATION_LABELS[operation.capability]);
-				}
+				// Named with the backend and its hint (what to do instead), before anything is sent.
+				const refusal = refusalOf(backend.capabilities, operation.capability);
+				if (refusal) throw refusal;
 				return { ok: true, input: operation.readInput(this, itemIndex) };
 			} catch (error) {
 				const nodeError = redactError(toNodeError(node, error, itemIndex), secrets);

@@ -4,6 +4,7 @@
  * `lastMessages` from the local store and bare message ids are completed to full keys there.
  */
 import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import type {
@@ -17,6 +18,7 @@ import type {
 	WhatsAppBackend,
 } from '../WhatsAppBackend';
 import { PIN_IN_CHAT_TYPE } from './baileysConstants';
+import { EMBEDDED_CAPABILITIES } from './capabilities';
 import type { SessionConnection } from './connection';
 import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
@@ -43,8 +45,10 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		private readonly timeoutMs: number,
 	) {}
 
-	supports(_operation: Operation): boolean {
-		return true;
+	readonly capabilities = EMBEDDED_CAPABILITIES;
+
+	supports(operation: Operation): boolean {
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {

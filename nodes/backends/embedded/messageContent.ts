@@ -1,28 +1,20 @@
 /** Reads what the store and the trigger need (text, media, key) out of Baileys' message objects. */
 import type { WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { messageHasMedia, messageText } from '../messageContent';
 import type { Baileys } from './loadBaileys';
 import type { StoredKey, StoredMessage } from './store';
 
 type ContentHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
 
-const MEDIA_TYPES = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'] as const;
-
+// Text and media follow the one rule gateway users share (../messageContent), which loads no Baileys.
 /** Text of content already normalized (normalizeMessageContent: ephemeral, view-once, ... unwrapped). */
 export function textOfContent(content: proto.IMessage | null | undefined): string | null {
-	if (!content) return null;
-	return (
-		content.conversation ??
-		content.extendedTextMessage?.text ??
-		content.imageMessage?.caption ??
-		content.videoMessage?.caption ??
-		content.documentMessage?.caption ??
-		null
-	);
+	return messageText(content);
 }
 
 /** Whether content already normalized carries media. */
 export function hasMediaOfContent(content: proto.IMessage | null | undefined): boolean {
-	return !!content && MEDIA_TYPES.some((type) => !!content[type]);
+	return messageHasMedia(content);
 }
 
 /** A copy (Baileys later mutates keys of messages it handed out) with the chat JID normalized. */

@@ -7,11 +7,10 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { InvalidInputError } from '../errors';
+import { SESSION_NAME } from '../wireValues';
 import { deriveSessionKeys, type SessionKeys } from './sessionCrypto';
 import { SessionFolderError } from './sessionFolderErrors';
 
-/** Safe as a folder name: no separators, cannot be `.` or `..`. */
-const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const MIN_SECRET_LENGTH = 12;
 /** The file that marks a folder as one this package created (and holds the secret's key check). */
 export const MARKER_FILE = '.whatsapp-chats-session.json';

@@ -5,10 +5,10 @@
  * delete-chat or clear endpoints.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
 import {
-	OPERATION_LABELS,
 	type BackendAnswer,
 	type ChatSummary,
 	type MessageSummary,
@@ -17,22 +17,15 @@ import {
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
-import { explainEvolutionError } from './gatewayWords';
+import { EVOLUTION_CAPABILITIES } from './capabilities';
+import { EVOLUTION_LABEL, evolutionFailureIn, evolutionList, explainEvolutionError, isEvolutionArchiveFailure } from './EvolutionDialect';
 import { toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
-import { lastMessageOf, resolveMessageKey, type FindMessages } from './messageKeys';
+import { MessageKeys } from './messageKeys';
 import { pageWindow } from './paging';
 
-const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
-	'deleteChat',
-	'clearMessages',
-	'pinMessage',
-	'unpinMessage',
-	'starMessage',
-	'unstarMessage',
-]);
-
 export class EvolutionBackend implements WhatsAppBackend {
-	readonly label = 'Evolution API';
+	readonly label = EVOLUTION_LABEL;
+	readonly capabilities = EVOLUTION_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -40,7 +33,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return !NOT_OFFERED.has(operation);
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -58,7 +51,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			body: { where: {}, take: page.limit, skip: page.offset },
 			expect: 'json',
 		});
-		const rows = asList(data, 'chats');
+		const rows = evolutionList(data, 'chats');
 		// Evolution 2.2.x ignores take/skip and answers every chat: then the page is cut here.
 		return (rows.length > page.limit ? rows.slice(page.offset, page.offset + page.limit) : rows).map(toChatSummary);
 	}
@@ -74,12 +67,12 @@ export class EvolutionBackend implements WhatsAppBackend {
 	unarchiveChat = (chat: ChatRef) => this.archive(chat, false);
 
 	async markChatUnread(chat: ChatRef): Promise<BackendAnswer> {
-		const lastMessage = await lastMessageOf(chat, this.finder, 'mark unread');
+		const lastMessage = await this.keys.lastMessageOf(chat, 'mark unread');
 		return this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } });
 	}
 
 	async editMessage(message: MessageRef, text: string): Promise<BackendAnswer> {
-		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		const { key, message: resolved } = await this.keys.resolve(message);
 		if (!key.fromMe) {
 			throw new GatewayError(this.label, 'rejected', `Message "${message.id}" in chat ${message.chat.jid} was not sent by you; WhatsApp lets only the sender edit a message`);
 		}
@@ -88,23 +81,16 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 
 	async deleteMessage(message: MessageRef): Promise<BackendAnswer> {
-		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		const { key, message: resolved } = await this.keys.resolve(message);
 		const request: HttpRequest = { method: 'DELETE', path: this.route('chat', 'deleteMessageForEveryone'), body: key };
 		return { ...(await this.answer(request)), resolved };
 	}
 
 	async reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer> {
-		const { key, message: resolved } = await resolveMessageKey(message, this.finder);
+		const { key, message: resolved } = await this.keys.resolve(message);
 		const body = { key, reaction: emoji };
 		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
 	}
-
-	deleteChat = () => this.lacks('deleteChat');
-	clearMessages = () => this.lacks('clearMessages');
-	pinMessage = () => this.lacks('pinMessage');
-	unpinMessage = () => this.lacks('unpinMessage');
-	starMessage = () => this.lacks('starMessage');
-	unstarMessage = () => this.lacks('unstarMessage');
 
 	/** `connect` answers `{ code, base64, pairingCode }` while pairing, or the state once paired. */
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
@@ -143,7 +129,8 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	async release(): Promise<void> {}
 
-	private readonly finder: FindMessages = (where, page, pageSize) => this.findMessages(where, page, pageSize);
+	/** Message keys and last messages looked up in Evolution's store, remembered for this execution. */
+	private readonly keys = new MessageKeys((where, page, pageSize) => this.findMessages(where, page, pageSize));
 
 	private async findMessages(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
 		const data = (await this.send({
@@ -152,7 +139,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			body: { where, page, offset: pageSize },
 			expect: 'json',
 		})) as { messages?: { records?: unknown } };
-		return asList(data?.messages?.records, 'messages') as EvolutionRecord[];
+		return evolutionList(data?.messages?.records, 'messages') as EvolutionRecord[];
 	}
 
 	/**
@@ -168,7 +155,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 		} catch (error) {
 			if (!(error instanceof GatewayError) || !isEvolutionArchiveFailure({ status: error.details.httpStatus ?? 0, data: error.details.raw })) throw error;
 		}
-		const lastMessage = await lastMessageOf(chat, this.finder, archive ? 'archive' : 'unarchive');
+		const lastMessage = await this.keys.lastMessageOf(chat, archive ? 'archive' : 'unarchive');
 		return this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } });
 	}
 
@@ -176,13 +163,8 @@ export class EvolutionBackend implements WhatsAppBackend {
 		const data = await this.send({ method: 'GET', path: this.route('instance', 'connect'), query: { number: phoneNumber }, expect: 'json' });
 		const answer = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
 		// Evolution reports failures of `connect` inside a 200 answer.
-		if (answer.error === true) {
-			const said = typeof answer.message === 'string' ? answer.message : 'no reason given';
-			throw new GatewayError(this.label, 'rejected', `Evolution API could not connect the instance "${this.instance}": ${said}`, {
-				gatewayMessage: said,
-				raw: data,
-			});
-		}
+		const failure = evolutionFailureIn(data, `Evolution API could not connect the instance "${this.instance}"`);
+		if (failure) throw failure;
 		return answer;
 	}
 
@@ -193,10 +175,6 @@ export class EvolutionBackend implements WhatsAppBackend {
 				? 'the instance is already connected; log it out first to pair another phone'
 				: 'the instance is already waiting for a scan or WhatsApp has not sent one yet; try again in a few seconds, or log out to start over';
 		return new GatewayError(this.label, 'rejected', `Evolution API gave no ${what} for instance "${this.instance}": ${reason}`, { raw: data });
-	}
-
-	private lacks(operation: Operation): never {
-		return notSupported(this.label, OPERATION_LABELS[operation], 'Evolution API has no endpoint for it');
 	}
 
 	private route(group: string, action: string): string[] {
@@ -217,15 +195,8 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 }
 
-/** Evolution's own verdict on archiveChat: a 500 whose nested message says `archived: false`. */
-function isEvolutionArchiveFailure(answer: { status: number; data: unknown }): boolean {
-	if (answer.status !== 500 || !answer.data || typeof answer.data !== 'object') return false;
-	const message = ((answer.data as { response?: { message?: unknown } }).response ?? {}).message;
-	return Array.isArray(message) && message.some((entry) => entry && typeof entry === 'object' && (entry as { archived?: unknown }).archived === false);
-}
+// The operations Evolution has no endpoint for fail with the capability map's hint.
+export interface EvolutionBackend extends Refused<typeof EVOLUTION_CAPABILITIES> {}
+refuseLacking(EvolutionBackend, EVOLUTION_CAPABILITIES);
 
-function asList(data: unknown, what: string): Record<string, unknown>[] {
-	if (Array.isArray(data)) return data as Record<string, unknown>[];
-	throw new GatewayError('Evolution API', 'rejected', `Evolution API answered the ${what} list with something that is not a list`, { raw: data });
-}
 

@@ -11,7 +11,8 @@ import { InvalidInputError } from '../errors';
 import type { ChatEvent, TriggerEvent } from '../events';
 import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
 import { acceptedSecrets, expectedSecret, forgetGeneratedSecret, isSealed, NO_SECRET_YET, registrationSecret, seal, SealedValueError, unseal } from '../webhookSecrets';
-import { explainEvolutionError } from './gatewayWords';
+import { EVOLUTION_LABEL, explainEvolutionError } from './EvolutionDialect';
+import { headerValue } from '../wireValues';
 import { verifyEvolutionJwt } from './jwt';
 import { toChatEvents, type EvolutionEnvelope } from './webhookEvents';
 
@@ -52,7 +53,7 @@ type WebhookRow = {
 };
 
 export class EvolutionWebhooks implements WebhookAdapter {
-	readonly label = 'Evolution API';
+	readonly label = EVOLUTION_LABEL;
 
 	/**
 	 * @param secret the credentials' Webhook Secret, if any
@@ -68,8 +69,7 @@ export class EvolutionWebhooks implements WebhookAdapter {
 	verify(delivery: WebhookDelivery, nowMs: number, state?: RegistrationState): void {
 		const secrets = acceptedSecrets(this.secret, state);
 		if (secrets.length === 0) throw new WebhookRejectedError(NO_SECRET_YET);
-		const header = delivery.headers.authorization;
-		const authorization = Array.isArray(header) ? header[0] : header;
+		const authorization = headerValue(delivery.headers, 'authorization');
 		let refusal: unknown;
 		for (const secret of secrets) {
 			try {

@@ -3,6 +3,8 @@
  * (Prisma rows): `findChats` rows `{ remoteJid, pushName, unreadCount, lastMessage }` and
  * `findMessages` records `{ key, pushName, messageType, message, messageTimestamp }`.
  */
+import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
+import { unixSeconds } from '../wireValues';
 import type { ChatSummary, MessageSummary } from '../WhatsAppBackend';
 
 export interface EvolutionKey {
@@ -14,43 +16,10 @@ export interface EvolutionKey {
 
 export type EvolutionRecord = Record<string, unknown> & { key?: Partial<EvolutionKey> & { remoteJidAlt?: string } };
 
-const MEDIA_TYPES = new Set([
-	'imageMessage',
-	'videoMessage',
-	'audioMessage',
-	'documentMessage',
-	'documentWithCaptionMessage',
-	'stickerMessage',
-	'ptvMessage',
-]);
-
-/** Text of a WhatsApp message body: plain, extended, or a media caption. */
-export function textOf(message: unknown): string | null {
-	if (!message || typeof message !== 'object') return null;
-	const body = message as Record<string, any>;
-	if (typeof body.conversation === 'string') return body.conversation;
-	if (typeof body.extendedTextMessage?.text === 'string') return body.extendedTextMessage.text;
-	for (const type of ['imageMessage', 'videoMessage', 'documentMessage']) {
-		if (typeof body[type]?.caption === 'string') return body[type].caption;
-	}
-	const inner = body.ephemeralMessage?.message ?? body.viewOnceMessage?.message ?? body.documentWithCaptionMessage?.message;
-	return inner ? textOf(inner) : null;
-}
-
+/** Media by Evolution's `messageType` (e.g. `documentWithCaptionMessage`) or by the message body. */
 export function hasMedia(record: EvolutionRecord): boolean {
-	const message = (record.message ?? {}) as Record<string, unknown>;
-	return MEDIA_TYPES.has(String(record.messageType)) || Object.keys(message).some((type) => MEDIA_TYPES.has(type));
-}
-
-/** Unix seconds from seconds, milliseconds, numeric strings or ISO dates. */
-export function toSeconds(value: unknown): number | null {
-	if (typeof value === 'string' && value.trim() !== '' && !/^\d+(\.\d+)?$/.test(value.trim())) {
-		const ms = Date.parse(value);
-		return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-	}
-	const number = Number(value);
-	if (value === null || value === undefined || !Number.isFinite(number) || number <= 0) return null;
-	return number > 1e11 ? Math.floor(number / 1000) : Math.floor(number);
+	const type = String(record.messageType);
+	return MEDIA_MESSAGE_TYPES.includes(type) || type === 'documentWithCaptionMessage' || messageHasMedia(record.message);
 }
 
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
@@ -64,7 +33,7 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 		archived: typeof raw.archived === 'boolean' ? raw.archived : null,
 		pinned: typeof raw.pinned === 'boolean' ? raw.pinned : null,
 		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
-		lastMessageTimestamp: toSeconds(lastMessage?.messageTimestamp) ?? toSeconds(raw.updatedAt),
+		lastMessageTimestamp: unixSeconds(lastMessage?.messageTimestamp) ?? unixSeconds(raw.updatedAt),
 		raw,
 	};
 }
@@ -77,8 +46,8 @@ export function toMessageSummary(raw: EvolutionRecord, chatId: string): MessageS
 		chatId,
 		fromMe: typeof key.fromMe === 'boolean' ? key.fromMe : null,
 		from: participant ?? (typeof key.remoteJid === 'string' ? key.remoteJid : null),
-		timestamp: toSeconds(raw.messageTimestamp),
-		text: textOf(raw.message),
+		timestamp: unixSeconds(raw.messageTimestamp),
+		text: messageText(raw.message),
 		hasMedia: hasMedia(raw),
 		raw,
 	};

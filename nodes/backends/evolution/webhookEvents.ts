@@ -6,7 +6,9 @@
  */
 import type { ChatEvent } from '../events';
 import { canonicalJid } from '../ids';
-import { hasMedia, textOf, toSeconds } from './mapping';
+import { messageText } from '../messageContent';
+import { unixSeconds } from '../wireValues';
+import { hasMedia } from './mapping';
 
 export interface EvolutionEnvelope {
 	event?: unknown;
@@ -61,7 +63,7 @@ function upserted(record: Data, { base, me }: Context): ChatEvent[] {
 	if (typeof key.id !== 'string' || typeof key.remoteJid !== 'string') return [];
 	const fromMe = key.fromMe === true;
 	const from = key.participant || (fromMe ? me : key.remoteJid) || null;
-	const timestamp = toSeconds(record.messageTimestamp) ?? base.timestamp;
+	const timestamp = unixSeconds(record.messageTimestamp) ?? base.timestamp;
 	const reaction: Data | undefined = record.message?.reactionMessage;
 	if (reaction) {
 		const emoji = String(reaction.text ?? '');
@@ -88,7 +90,7 @@ function upserted(record: Data, { base, me }: Context): ChatEvent[] {
 			chatId: key.remoteJid,
 			messageId: key.id,
 			fromMe,
-			data: { text: textOf(record.message), from, hasMedia: hasMedia(record) },
+			data: { text: messageText(record.message), from, hasMedia: hasMedia(record) },
 			dedupeKey: `message:${key.id}`,
 		},
 	];
@@ -107,8 +109,8 @@ function edited(protocol: Data, { base, me }: Context): ChatEvent[] {
 	if (!isEdit || typeof key.id !== 'string') return [];
 	const chat = typeof key.remoteJid === 'string' ? key.remoteJid : null;
 	const chatId = chat && me && canonicalJid(chat) === me ? null : chat;
-	const text = textOf(protocol.editedMessage);
-	const editedAt = toSeconds(protocol.timestampMs);
+	const text = messageText(protocol.editedMessage);
+	const editedAt = unixSeconds(protocol.timestampMs);
 	return [
 		{
 			...base,

@@ -4,31 +4,19 @@
  * body says `success: false` is a failure. It documents no list, pairing or status endpoints.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
-import {
-	OPERATION_LABELS,
-	type BackendAnswer,
-	type Operation,
-	type PinDuration,
-	type WhatsAppBackend,
-} from '../WhatsAppBackend';
+import type { BackendAnswer, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
+import { SESSIONS_API_CAPABILITIES } from './capabilities';
+import { explainSessionsApiError, SESSIONS_API_LABEL, sessionsApiFailureIn } from './SessionsApiDialect';
 
 /** What the gateway's pin lasts, whatever is asked (its documentation: "pinned for 24 hours"). */
 const SESSIONS_API_PIN_SECONDS = 86400;
 
-const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
-	'listChats',
-	'listMessages',
-	'clearMessages',
-	'getQr',
-	'requestPairingCode',
-	'getSessionStatus',
-	'logout',
-]);
-
 export class SessionsApiBackend implements WhatsAppBackend {
-	readonly label = 'Sessions API';
+	readonly label = SESSIONS_API_LABEL;
+	readonly capabilities = SESSIONS_API_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -36,7 +24,7 @@ export class SessionsApiBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return !NOT_OFFERED.has(operation);
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -75,14 +63,6 @@ export class SessionsApiBackend implements WhatsAppBackend {
 			body: { chatId: message.chat.jid, emoji },
 		});
 
-	listChats = () => this.lacks('listChats');
-	listMessages = () => this.lacks('listMessages');
-	clearMessages = () => this.lacks('clearMessages');
-	getQr = () => this.lacks('getQr');
-	requestPairingCode = () => this.lacks('requestPairingCode');
-	getSessionStatus = () => this.lacks('getSessionStatus');
-	logout = () => this.lacks('logout');
-
 	/**
 	 * The gateway documents no read-only endpoint, so this asks for the session resource and reads
 	 * only the status: 401/403 wrong key, 404 unknown session, any other answer: reachable.
@@ -102,10 +82,6 @@ export class SessionsApiBackend implements WhatsAppBackend {
 
 	async release(): Promise<void> {}
 
-	private lacks(operation: Operation): never {
-		return notSupported(this.label, OPERATION_LABELS[operation], 'the Sessions API gateway does not offer it');
-	}
-
 	private chatPath(chat: ChatRef, ...rest: string[]): string[] {
 		return ['sessions', this.sessionId, 'chats', chat.jid, ...rest];
 	}
@@ -114,44 +90,20 @@ export class SessionsApiBackend implements WhatsAppBackend {
 		return this.chatPath(message.chat, 'messages', message.id);
 	}
 
-	/** Its contract: success is a JSON object with `success: true`; anything else is not a success. */
+	/** Its contract: success is a JSON object with `success: true` (see SessionsApiDialect). */
 	private async send(request: HttpRequest): Promise<BackendAnswer> {
 		let data: unknown;
 		try {
 			data = (await this.http.request({ ...request, expect: 'json' })).data;
 		} catch (error) {
-			throw this.explain(error);
+			throw explainSessionsApiError(error, this.sessionId);
 		}
-		const body = (data && typeof data === 'object' && !Array.isArray(data) ? data : {}) as { success?: unknown; error?: unknown };
-		if (body.success === false) {
-			const said = typeof body.error === 'string' ? body.error : 'no reason given';
-			throw new GatewayError(this.label, /not found/i.test(said) ? 'notFound' : 'rejected', `Sessions API refused the request: ${said}`, {
-				gatewayMessage: said,
-				raw: data,
-			});
-		}
-		if (body.success !== true) {
-			const shown = JSON.stringify(data) ?? String(data);
-			throw new GatewayError(
-				this.label,
-				'badAnswer',
-				`Sessions API answered ${request.method} /${request.path.join('/')} without "success": true, so the result is unknown: ` +
-					`${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}. Check that the Base URL points at the Sessions API gateway`,
-				{ raw: data },
-			);
-		}
+		const failure = sessionsApiFailureIn(data, request);
+		if (failure) throw failure;
 		return { raw: data };
 	}
-
-	private explain(error: unknown): unknown {
-		if (error instanceof GatewayError && error.kind === 'notFound' && /session/i.test(error.details.gatewayMessage ?? '')) {
-			return new GatewayError(
-				this.label,
-				'unknownSession',
-				`Sessions API does not know the session "${this.sessionId}": ${error.details.gatewayMessage}`,
-				error.details,
-			);
-		}
-		return error;
-	}
 }
+
+// The operations the gateway documents no endpoint for fail with the capability map's hint.
+export interface SessionsApiBackend extends Refused<typeof SESSIONS_API_CAPABILITIES> {}
+refuseLacking(SessionsApiBackend, SESSIONS_API_CAPABILITIES);

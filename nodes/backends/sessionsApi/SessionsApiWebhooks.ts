@@ -7,6 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { TRIGGER_EVENTS, type ChatEvent, type TriggerEvent } from '../events';
 import { WebhookRejectedError, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import { headerValue, nowInSeconds, unixSeconds } from '../wireValues';
+import { SESSIONS_API_LABEL } from './SessionsApiDialect';
 
 /** Event names as such gateways commonly spell them, mapped to the trigger's names. */
 const EVENT_ALIASES: Record<string, TriggerEvent> = {
@@ -26,7 +28,7 @@ const EVENT_ALIASES: Record<string, TriggerEvent> = {
 type Body = Record<string, any>;
 
 export class SessionsApiWebhooks implements WebhookAdapter {
-	readonly label = 'Sessions API';
+	readonly label = SESSIONS_API_LABEL;
 
 	constructor(
 		private readonly sessionId: string,
@@ -35,8 +37,8 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 
 	verify(delivery: WebhookDelivery): void {
 		if (!this.secret) return;
-		const given = delivery.headers['x-webhook-secret'];
-		const value = Buffer.from(String(Array.isArray(given) ? given[0] : (given ?? '')));
+		const given = headerValue(delivery.headers, 'x-webhook-secret');
+		const value = Buffer.from(given ?? '');
 		const expected = Buffer.from(this.secret);
 		if (value.length !== expected.length || !timingSafeEqual(value, expected)) {
 			throw new WebhookRejectedError(given ? 'Invalid X-Webhook-Secret' : 'Missing X-Webhook-Secret');
@@ -54,7 +56,6 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 			const data: Body = body.data ?? body.payload ?? {};
 			const chatId = body.chatId ?? body.jid ?? data.chatId ?? data.remoteJid ?? data.key?.remoteJid ?? null;
 			const messageId = body.messageId ?? data.messageId ?? data.id ?? data.key?.id;
-			const timestamp = Number(body.timestamp ?? data.timestamp);
 			return [
 				{
 					event,
@@ -62,7 +63,7 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 					chatId: chatId === null ? null : String(chatId),
 					...(messageId ? { messageId: String(messageId) } : {}),
 					...(typeof (body.fromMe ?? data.fromMe) === 'boolean' ? { fromMe: body.fromMe ?? data.fromMe } : {}),
-					timestamp: Number.isFinite(timestamp) && timestamp > 0 ? (timestamp > 1e11 ? Math.floor(timestamp / 1000) : timestamp) : Math.floor(Date.now() / 1000),
+					timestamp: unixSeconds(body.timestamp ?? data.timestamp) ?? nowInSeconds(),
 					data,
 					raw: body,
 					// A body `id` may be the message's, shared by the message and its edits: the event and

@@ -4,10 +4,14 @@
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { withoutSecretFields } from '../../transport/secrets';
-import { GatewayError, notSupported } from '../errors';
+import { offers, refuseLacking, type Refused } from '../capabilities';
+import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
+import { LookupMemo } from '../lookupMemo';
+import { unixSeconds } from '../wireValues';
+import { WAHA_CAPABILITIES } from './capabilities';
+import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
 import {
-	OPERATION_LABELS,
 	type BackendAnswer,
 	type ChatSummary,
 	type MessageSummary,
@@ -22,7 +26,8 @@ import {
 const MESSAGE_LOOKUP_DEPTH = 100;
 
 export class WahaBackend implements WhatsAppBackend {
-	readonly label = 'WAHA';
+	readonly label = WAHA_CAPABILITIES.backend;
+	readonly capabilities = WAHA_CAPABILITIES;
 
 	constructor(
 		private readonly http: GatewayHttpClient,
@@ -30,7 +35,7 @@ export class WahaBackend implements WhatsAppBackend {
 	) {}
 
 	supports(operation: Operation): boolean {
-		return operation !== 'logout';
+		return offers(this.capabilities, operation);
 	}
 
 	formatChatId(chat: ChatRef): string {
@@ -38,6 +43,8 @@ export class WahaBackend implements WhatsAppBackend {
 	}
 
 	formatMessageId(message: MessageRef): string {
+		// The id WAHA itself gave for a looked-up message, used as found.
+		if (message.backendId) return message.backendId;
 		if (message.fromMe === undefined) return message.id;
 		const participant = message.participant ? `_${toCus(message.participant)}` : '';
 		return `${message.fromMe}_${this.formatChatId(message.chat)}_${message.id}${participant}`;
@@ -45,7 +52,7 @@ export class WahaBackend implements WhatsAppBackend {
 
 	async listChats(page: Page): Promise<ChatSummary[]> {
 		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats'], query: { ...page }, expect: 'json' });
-		return asArray(data, 'chats').map(toChatSummary);
+		return wahaList(data, 'chats').map(toChatSummary);
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
@@ -55,7 +62,7 @@ export class WahaBackend implements WhatsAppBackend {
 			query: { limit: page.limit, offset: page.offset, downloadMedia: page.downloadMedia },
 			expect: 'json',
 		});
-		return asArray(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat)));
+		return wahaList(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat)));
 	}
 
 	// WAHA documents a JSON object for these two; its other writes answer JSON or nothing.
@@ -111,16 +118,15 @@ export class WahaBackend implements WhatsAppBackend {
 		return { state, connected: state === 'WORKING', me: data?.me?.id ?? null, raw };
 	}
 
-	logout(): Promise<BackendAnswer> {
-		return notSupported(this.label, OPERATION_LABELS.logout, 'log out from the WAHA dashboard or its sessions API');
-	}
-
 	async verifyConnection(): Promise<string> {
 		const status = await this.getSessionStatus();
 		return `Connected to WAHA; session "${this.session}" is ${status.state}`;
 	}
 
 	async release(): Promise<void> {}
+
+	/** The chat's last messages, read once per execution: items on one chat share the read (also while in flight). */
+	private readonly recentMessages = new LookupMemo<MessageSummary[]>();
 
 	private async star(message: MessageRef, star: boolean): Promise<BackendAnswer> {
 		const resolved = await this.complete(message);
@@ -139,11 +145,14 @@ export class WahaBackend implements WhatsAppBackend {
 		return { raw: await this.send(request(path)), resolved };
 	}
 
-	/** WAHA wants serialized ids; a bare id is completed from the chat's recent messages. */
+	/**
+	 * WAHA wants serialized ids; a bare id is completed from the chat's recent messages (read once
+	 * per execution and shared), or, past those, with the look-up by bare id of the engines that
+	 * offer it (`GET /api/{session}/chats/all/messages/{id}`, GOWS and NOWEB).
+	 */
 	private async complete(message: MessageRef): Promise<MessageRef> {
 		if (message.fromMe !== undefined) return message;
-		const recent = await this.listMessages(message.chat, { limit: MESSAGE_LOOKUP_DEPTH, offset: 0, downloadMedia: false });
-		const found = recent.find((candidate) => candidate.id.split('_')[2] === message.id || candidate.id === message.id);
+		const found = (await this.amongRecent(message)) ?? (await this.byBareId(message));
 		if (!found) {
 			throw new GatewayError(
 				this.label,
@@ -152,19 +161,60 @@ export class WahaBackend implements WhatsAppBackend {
 					'give its full WAHA id instead, e.g. true_123@c.us_3EB0C767D26A1A8E',
 			);
 		}
-		const [fromMe, , , participant] = found.id.split('_');
 		return {
 			...message,
-			fromMe: fromMe === 'true',
-			participant: participant ? (canonicalJid(participant) ?? undefined) : undefined,
+			fromMe: found.parts.fromMe,
+			participant: found.parts.participant ? (canonicalJid(found.parts.participant) ?? undefined) : undefined,
+			backendId: found.serialized,
 		};
+	}
+
+	private async amongRecent(message: MessageRef): Promise<FoundMessage | undefined> {
+		const key = message.chat.jid;
+		const read = () => this.listMessages(message.chat, { limit: MESSAGE_LOOKUP_DEPTH, offset: 0, downloadMedia: false });
+		const remembered = this.recentMessages.peek(key);
+		const first = this.recentMessages.get(key, read);
+		let found = findIn(await first, message.id);
+		// Read earlier in this execution: the message may be newer than that read, so read once more.
+		if (!found && remembered) found = findIn(await this.recentMessages.again(key, first, read), message.id);
+		return found;
+	}
+
+	/** The engine's look-up by bare id; engines without it (or without the message) give nothing. */
+	private async byBareId(message: MessageRef): Promise<FoundMessage | undefined> {
+		let data: unknown;
+		try {
+			data = await this.send({
+				method: 'GET',
+				path: ['api', this.session, 'chats', 'all', 'messages', message.id],
+				expect: 'json',
+				// An engine without the route may fail it with a 5xx: that is its answer, not worth retrying.
+				isFinal: () => true,
+			});
+		} catch (error) {
+			if (error instanceof GatewayError && ['notFound', 'unsupported', 'rejected', 'server'].includes(error.kind)) return undefined;
+			throw error;
+		}
+		const serialized = wahaIdOf((data as { id?: unknown } | undefined)?.id);
+		const parts = splitWahaMessageId(serialized);
+		if (!parts || parts.id !== message.id) return undefined;
+		const chat = canonicalJid(parts.chat);
+		if (chat !== message.chat.jid) {
+			throw new GatewayError(
+				this.label,
+				'notFound',
+				`Message "${message.id}" belongs to chat ${parts.chat}, not to ${this.formatChatId(message.chat)}; pick the chat it was sent in`,
+				{ raw: data },
+			);
+		}
+		return { serialized, parts };
 	}
 
 	private async send(request: HttpRequest): Promise<unknown> {
 		try {
 			return (await this.http.request(request)).data;
 		} catch (error) {
-			throw this.explainSession(error);
+			throw explainWahaError(error, this.session);
 		}
 	}
 
@@ -172,40 +222,14 @@ export class WahaBackend implements WhatsAppBackend {
 		return { raw: await this.send(request) };
 	}
 
-	/** WAHA answers 404 (or 422 "session status is not as expected") for a session it does not know or run. */
-	private explainSession(error: unknown): unknown {
-		if (
-			error instanceof GatewayError &&
-			(error.details.httpStatus === 404 || error.details.httpStatus === 422) &&
-			/session/i.test(error.details.gatewayMessage ?? '')
-		) {
-			return new GatewayError(
-				this.label,
-				'unknownSession',
-				`WAHA does not know the session "${this.session}" or it is not running: ${error.details.gatewayMessage}`,
-				error.details,
-			);
-		}
-		return error;
-	}
 }
 
-function asArray(data: unknown, what: string): Record<string, unknown>[] {
-	if (Array.isArray(data)) return data as Record<string, unknown>[];
-	throw new GatewayError('WAHA', 'rejected', `WAHA answered the ${what} list with something that is not a list`, { raw: data });
-}
-
-/** WAHA engines give ids either as strings or as `{ _serialized }` objects. */
-function idOf(value: unknown): string {
-	if (typeof value === 'string') return value;
-	if (value && typeof value === 'object' && typeof (value as { _serialized?: unknown })._serialized === 'string') {
-		return (value as { _serialized: string })._serialized;
-	}
-	return '';
-}
+// The operations WAHA lacks (Logout) fail with the capability map's hint.
+export interface WahaBackend extends Refused<typeof WAHA_CAPABILITIES> {}
+refuseLacking(WahaBackend, WAHA_CAPABILITIES);
 
 function toChatSummary(raw: Record<string, unknown>): ChatSummary {
-	const id = idOf(raw.id);
+	const id = wahaIdOf(raw.id);
 	const lastMessage = raw.lastMessage as { timestamp?: unknown; messageTimestamp?: unknown } | undefined;
 	return {
 		id,
@@ -224,28 +248,30 @@ function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 	};
 }
 
-/** Unix seconds from a number, a numeric string, milliseconds or a protobuf Long (`{ low, high }`). */
-function unixSeconds(value: unknown): number | null {
-	let number: number;
-	if (typeof value === 'number') number = value;
-	else if (typeof value === 'string' && /^\d+$/.test(value.trim())) number = Number(value);
-	else if (value && typeof value === 'object' && typeof (value as { low?: unknown }).low === 'number') {
-		const long = value as { low: number; high?: number };
-		number = (long.high ?? 0) * 2 ** 32 + (long.low >>> 0);
-	} else return null;
-	if (!Number.isFinite(number) || number <= 0) return null;
-	return number > 1e11 ? Math.floor(number / 1000) : Math.floor(number);
-}
-
 function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {
 	return {
-		id: idOf(raw.id),
+		id: wahaIdOf(raw.id),
 		chatId,
 		fromMe: typeof raw.fromMe === 'boolean' ? raw.fromMe : null,
 		from: typeof raw.participant === 'string' && raw.participant ? raw.participant : typeof raw.from === 'string' ? raw.from : null,
-		timestamp: typeof raw.timestamp === 'number' ? raw.timestamp : null,
+		timestamp: unixSeconds(raw.timestamp),
 		text: typeof raw.body === 'string' ? raw.body : null,
 		hasMedia: typeof raw.hasMedia === 'boolean' ? raw.hasMedia : null,
 		raw,
 	};
+}
+
+/** A message WAHA gave: its serialized id as WAHA wrote it, and that id's parts. */
+interface FoundMessage {
+	serialized: string;
+	parts: WahaMessageIdParts;
+}
+
+/** The message with bare id `id` in a list, matched on the id part of its serialized id (or the whole id). */
+function findIn(messages: MessageSummary[], id: string): FoundMessage | undefined {
+	for (const candidate of messages) {
+		const parts = splitWahaMessageId(candidate.id);
+		if (parts && (parts.id === id || candidate.id === id)) return { serialized: candidate.id, parts };
+	}
+	return undefined;
 }

@@ -6,11 +6,13 @@
  * and written again until our change holds, because WAHA has no way to change one entry alone.
  */
 import { createHmac } from 'node:crypto';
-import type { GatewayHttpClient } from '../../transport/GatewayHttpClient';
+import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { GatewayError } from '../errors';
 import type { ChatEvent, TriggerEvent } from '../events';
 import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
 import { acceptedSecrets, equalInConstantTime, expectedSecret, forgetGeneratedSecret, NO_SECRET_YET, registrationSecret } from '../webhookSecrets';
+import { headerValue, nowInSeconds, unixSeconds } from '../wireValues';
+import { explainWahaError, WAHA_LABEL } from './WahaDialect';
 
 /** Deliveries older than this (or this far in the future) are refused as replays. */
 export const WEBHOOK_MAX_AGE_MS = 5 * 60 * 1000;
@@ -61,7 +63,7 @@ async function inSessionQueue<T>(key: string, work: () => Promise<T>): Promise<T
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WahaWebhooks implements WebhookAdapter {
-	readonly label = 'WAHA';
+	readonly label = WAHA_LABEL;
 
 	/**
 	 * @param secret the credentials' Webhook Secret, if any
@@ -79,9 +81,9 @@ export class WahaWebhooks implements WebhookAdapter {
 	verify(delivery: WebhookDelivery, nowMs: number, state?: RegistrationState): void {
 		const secrets = acceptedSecrets(this.secret, state);
 		if (secrets.length === 0) throw new WebhookRejectedError(NO_SECRET_YET);
-		const signature = header(delivery, 'x-webhook-hmac');
+		const signature = headerValue(delivery.headers, 'x-webhook-hmac');
 		if (!signature) throw new WebhookRejectedError('Missing X-Webhook-Hmac signature');
-		const algorithm = header(delivery, 'x-webhook-hmac-algorithm');
+		const algorithm = headerValue(delivery.headers, 'x-webhook-hmac-algorithm');
 		if (algorithm && algorithm.toLowerCase() !== 'sha512') {
 			throw new WebhookRejectedError(`Unsupported signature algorithm "${algorithm}"`);
 		}
@@ -90,7 +92,7 @@ export class WahaWebhooks implements WebhookAdapter {
 		const matches = secrets.some((secret) => equalInConstantTime(given, createHmac('sha512', secret).update(delivery.rawBody).digest()));
 		if (!matches) throw new WebhookRejectedError('Invalid X-Webhook-Hmac signature');
 		// The signed body's own timestamp is what a replay cannot change; the header is a fallback.
-		const sentAt = Number((delivery.body as Envelope)?.timestamp ?? header(delivery, 'x-webhook-timestamp'));
+		const sentAt = Number((delivery.body as Envelope)?.timestamp ?? headerValue(delivery.headers, 'x-webhook-timestamp'));
 		if (!Number.isFinite(sentAt) || Math.abs(nowMs - sentAt) > WEBHOOK_MAX_AGE_MS) {
 			throw new WebhookRejectedError('Stale or undated webhook delivery refused');
 		}
@@ -100,7 +102,7 @@ export class WahaWebhooks implements WebhookAdapter {
 	deliveryId(delivery: WebhookDelivery): string | undefined {
 		const id = (delivery.body as Envelope | undefined)?.id;
 		if (typeof id === 'string' && id) return `waha:${id}`;
-		const requestId = header(delivery, 'x-webhook-request-id');
+		const requestId = headerValue(delivery.headers, 'x-webhook-request-id');
 		return requestId ? `waha-request:${requestId}` : undefined;
 	}
 
@@ -110,7 +112,8 @@ export class WahaWebhooks implements WebhookAdapter {
 		if (envelope.session !== undefined && String(envelope.session) !== this.session) return [];
 		const payload = envelope.payload ?? {};
 		const session = this.session;
-		const timestamp = toSeconds(payload.timestamp ?? envelope.timestamp);
+		// WAHA payloads use Unix seconds, envelopes milliseconds.
+		const timestamp = unixSeconds(payload.timestamp ?? envelope.timestamp) ?? nowInSeconds();
 		const base = { session, timestamp, raw: envelope };
 		const chatOf = (message: Record<string, any>) => String((message.fromMe ? message.to : message.from) ?? '') || null;
 		// Changes without an id of their own are told apart by WAHA's event id where it sends one.
@@ -228,8 +231,17 @@ export class WahaWebhooks implements WebhookAdapter {
 		forgetGeneratedSecret(state);
 	}
 
+	/** Requests to WAHA, with its wording for a session it does not know. */
+	private async send(request: HttpRequest): Promise<unknown> {
+		try {
+			return (await this.http.request(request)).data;
+		} catch (error) {
+			throw explainWahaError(error, this.session);
+		}
+	}
+
 	private async sessionConfig(): Promise<Record<string, unknown>> {
-		const info = (await this.http.request({ method: 'GET', path: ['api', 'sessions', this.session] })).data as { config?: Record<string, unknown> };
+		const info = (await this.send({ method: 'GET', path: ['api', 'sessions', this.session] })) as { config?: Record<string, unknown> };
 		return info?.config ?? {};
 	}
 
@@ -249,7 +261,7 @@ export class WahaWebhooks implements WebhookAdapter {
 				const config = await this.sessionConfig();
 				const current = webhooksOf(config);
 				if (!holds(current)) {
-					await this.http.request({ method: 'PUT', path: ['api', 'sessions', this.session], body: { config: { ...config, webhooks: change(current) } } });
+					await this.send({ method: 'PUT', path: ['api', 'sessions', this.session], body: { config: { ...config, webhooks: change(current) } } });
 					if (!holds(await this.webhooks())) {
 						await pause(Math.random() * this.timing.retryJitterMs * attempt);
 						continue;
@@ -284,16 +296,4 @@ function isOurs(webhook: WebhookConfig, url: string, secret: string, events?: re
 	if (!events) return true;
 	const registered = Array.isArray(webhook.events) ? webhook.events.map(String) : [];
 	return registered.length === events.length && events.every((event) => registered.includes(event));
-}
-
-function header(delivery: WebhookDelivery, name: string): string | undefined {
-	const value = delivery.headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-/** WAHA payloads use Unix seconds, envelopes milliseconds. */
-function toSeconds(value: unknown): number {
-	const number = Number(value);
-	if (!Number.isFinite(number) || number <= 0) return Math.floor(Date.now() / 1000);
-	return number > 1e11 ? Math.floor(number / 1000) : number;
 }

@@ -1,4 +1,3 @@
-import { toBuffer } from 'qrcode';
 import type { IDataObject } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 
@@ -11,6 +10,8 @@ export const readInput: OperationModule<void>['readInput'] = () => undefined;
 /** The QR text plus a PNG of it as binary data, so n8n shows a scannable image. */
 export const execute: OperationModule<void>['execute'] = async (backend, _input, ctx) => {
 	const { qr, raw } = await backend.getQr();
+	// qrcode is loaded here, on first use, not when n8n loads the package.
+	const { toBuffer } = require('qrcode') as typeof import('qrcode');
 	const png = await toBuffer(qr, { type: 'png', margin: 2, width: 320 });
 	return [
 		{
