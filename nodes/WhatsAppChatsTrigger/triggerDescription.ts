@@ -98,8 +98,8 @@ const optionsProperty: INodeProperties = {
 };
 
 export const GATEWAY_TRIGGER_NOTICE =
-	'WAHA and Evolution API get this URL set for you: the Test URL while you listen for a test event, the Production URL once you Publish the workflow. ' +
-	'For the Sessions API, enter the URL in your gateway. For a WhatsApp Chats credential with Connection "Embedded (Baileys)", use the WhatsApp Chats Embedded Trigger node instead.';
+	'WAHA and Evolution API get the Test URL while you listen for a test event, and the Production URL when you Publish. ' +
+	'Sessions API: enter the URL in your gateway. Embedded (Baileys) credentials: use the WhatsApp Chats Embedded Trigger.';
 
 export const gatewayTriggerDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Chats Trigger',
@@ -123,8 +123,8 @@ export const gatewayTriggerDescription: INodeTypeDescription = {
 };
 
 export const EMBEDDED_TRIGGER_NOTICE =
-	'Listens on the WhatsApp connection inside n8n (credential Connection "Embedded (Baileys)"): no webhook, no gateway. ' +
-	'Pair the session first with the WhatsApp Chats node: Session → Get QR. For WAHA, Sessions API or Evolution API use the WhatsApp Chats Trigger node.';
+	'Listens on the WhatsApp connection inside n8n: no webhook, no gateway. Pair the session first: WhatsApp Chats node, Session → Get QR. ' +
+	'WAHA, Sessions API or Evolution API credentials: use the WhatsApp Chats Trigger node.';
 
 export const embeddedTriggerDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Chats Embedded Trigger',
