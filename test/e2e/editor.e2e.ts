@@ -124,6 +124,17 @@ beforeAll(async () => {
 			],
 		})
 	).id;
+	workflows.gatewayWithStartCredential = (
+		await rest.post(
+			'/rest/workflows',
+			triggerWorkflow('Gateway trigger, embedded credential', {
+				name: 'WhatsApp Chats Trigger',
+				type: TRIGGER_TYPE,
+				webhookId: '5e2e0000-0000-4000-8000-00000000ffff',
+				credentials: useStartCredential,
+			}),
+		)
+	).id;
 	workflows.embedded = (
 		await rest.post('/rest/workflows', triggerWorkflow('Embedded trigger', { name: 'WhatsApp Chats Embedded Trigger', type: EMBEDDED_TRIGGER_TYPE, credentials: useStartCredential }))
 	).id;
@@ -257,6 +268,16 @@ test('Session → Get QR on the new embedded credential shows the QR image in th
 	expect(item).toMatchObject({ success: true, qr: expect.stringMatching(/^https:\/\/wa\.me\/settings\/linked_devices#/) });
 	const device = await wa.completePairing(item.qr as string);
 	expect(device.jid).toMatch(/@s\.whatsapp\.net$/);
+	await page.keyboard.press('Escape');
+});
+
+test('the gateway trigger with the embedded credential npm start made says at once which trigger to use', async () => {
+	expect(n8n!.output()).toContain('WhatsApp Chats Embedded Trigger'); // npm start's first steps
+	await openNode(workflows.gatewayWithStartCredential, 'WhatsApp Chats Trigger');
+	await executeStep();
+	await page.getByText(/use the WhatsApp Chats Embedded Trigger node/).first().waitFor({ state: 'visible', timeout: 10_000 });
+	await expect(ndv().getByText('Listening for test event').count()).resolves.toBe(0);
+	await screenshot('gateway-trigger-embedded-credential.png');
 	await page.keyboard.press('Escape');
 });
 
