@@ -407,8 +407,8 @@ test.each(GATEWAY_CASES)('"Listen for test event" on the WhatsApp Chats Trigger,
 });
 
 test('the node panel shows the action node’s description for WhatsApp Chats, and both triggers', async () => {
-	await page.goto(`${n8n!.baseUrl}/workflow/${workflows.pair}`);
-	await canvasNode('Get QR').waitFor({ state: 'visible', timeout: 60_000 });
+	await page.goto(`${n8n!.baseUrl}/workflow/${workflows.example}`);
+	await canvasNode(ACTION_NODE).waitFor({ state: 'visible', timeout: 60_000 });
 	await page.click('[data-test-id="node-creator-plus-button"]');
 	await page.keyboard.type('WhatsApp Chats');
 	const names = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]');
