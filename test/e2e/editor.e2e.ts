@@ -214,9 +214,15 @@ const executeStep = () => ndv().locator('[data-test-id="node-execute-button"]').
 /** The JSON of the output panel's items, as the JSON view shows them. */
 async function outputJson(): Promise<IDataObject[]> {
 	await outputPanel().locator('[data-test-id="radio-button-json"]').click();
-	const text = await outputPanel().locator('[data-test-id="ndv-data-container"]').innerText();
-	// the JSON view indents with non-breaking spaces
-	return JSON.parse(text.replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ')) as IDataObject[];
+	// the JSON view renders after the switch, and indents with non-breaking spaces
+	return await waitFor(
+		'the JSON view of the output',
+		async () => {
+			const text = await outputPanel().locator('[data-test-id="ndv-data-container"]').innerText();
+			return JSON.parse(text.replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ')) as IDataObject[];
+		},
+		10_000,
+	);
 }
 
 test('the dev owner signs in through the editor’s sign-in form', async () => {
