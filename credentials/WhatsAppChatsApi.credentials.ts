@@ -84,6 +84,17 @@ export class WhatsAppChatsApi implements ICredentialType {
 			displayOptions: { show: { connection: GATEWAYS } },
 		},
 		{
+			displayName: 'Session Secret',
+			name: 'sessionSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'Opens this WhatsApp session: its folder and the key that encrypts its files are derived from it. At least 12 characters; keep a copy, losing it means pairing again.',
+			displayOptions: { show: { connection: ['embedded'] } },
+		},
+		{
 			displayName: 'Auth Folder',
 			name: 'authFolder',
 			type: 'string',

@@ -38,7 +38,7 @@ export function toItem(event: ChatEvent): INodeExecutionData {
  * Builds, once, what filters and de-duplicates events for one trigger node as its options say;
  * the embedded trigger keeps it for its whole life instead of re-reading parameters per event.
  */
-export function eventSelector(ctx: Context): (events: ChatEvent[]) => ChatEvent[] {
+export function eventSelector(ctx: Context, dedupe: { refuseWhenFull?: boolean } = {}): (events: ChatEvent[], deliveryId?: string) => ChatEvent[] {
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
 	const accepts = makeEventFilter({
 		events: ctx.getNodeParameter('events', []) as TriggerEvent[],
@@ -48,7 +48,7 @@ export function eventSelector(ctx: Context): (events: ChatEvent[]) => ChatEvent[
 	});
 	const windowMs = (options.dedupeWindowSeconds ?? 600) * 1000;
 	const recent = recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs);
-	return (events) => recent.keepNew(events.filter(accepts));
+	return (events, deliveryId) => recent.keepNew(events.filter(accepts), { deliveryId, refuseWhenFull: dedupe.refuseWhenFull });
 }
 
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -56,15 +56,20 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	const request = this.getRequestObject() as unknown as { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer };
 	const body = this.getBodyData();
 	const delivery = { headers: request.headers, rawBody: request.rawBody ?? Buffer.from(JSON.stringify(body)), body };
+	let events: ChatEvent[];
 	try {
-		adapter.verify(delivery, Date.now());
+		// The secret of a registration the trigger made itself is in the workflow's static data.
+		adapter.verify(delivery, Date.now(), this.getWorkflowStaticData('node'));
+		// Refused when the de-dup memory is full (503, the gateway retries), rather than let a replay through.
+		events = eventSelector(this, { refuseWhenFull: true })(adapter.toEvents(delivery), adapter.deliveryId?.(delivery));
 	} catch (error) {
 		if (!(error instanceof WebhookRejectedError)) throw error;
-		this.getResponseObject().status(error.status).json({ error: error.message });
+		const response = this.getResponseObject();
+		if (error.status === 503) response.setHeader('Retry-After', '60');
+		response.status(error.status).json({ error: error.message });
 		return { noWebhookResponse: true };
 	}
-	const events = eventSelector(this)(adapter.toEvents(delivery));
-	// No events (filtered out or repeats): the gateway still gets its 200, no execution starts.
+	// No events (filtered out, other sessions', or repeats): the gateway still gets its 200, no execution starts.
 	return events.length ? { workflowData: [events.map(toItem)] } : {};
 }
 
@@ -73,7 +78,9 @@ export const gatewayWebhookMethods = {
 		// Called first, on publish and on "Listen for test event": credentials for the embedded
 		// connection fail here at once, with the node to use instead (createWebhookAdapter).
 		async checkExists(this: IHookFunctions): Promise<boolean> {
-			return await (await adapterOf(this)).isRegistered(this.getNodeWebhookUrl('default') as string);
+			const events = this.getNodeParameter('events', []) as TriggerEvent[];
+			// A lost, changed or unsigned registration counts as missing, so create() makes it again.
+			return await (await adapterOf(this)).isRegistered(this.getNodeWebhookUrl('default') as string, events, this.getWorkflowStaticData('node'));
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
 			const events = this.getNodeParameter('events', []) as TriggerEvent[];
@@ -84,8 +91,9 @@ export const gatewayWebhookMethods = {
 			try {
 				await (await adapterOf(this)).unregister(this.getNodeWebhookUrl('default') as string, this.getWorkflowStaticData('node'));
 				return true;
-			} catch {
+			} catch (error) {
 				// The gateway may be gone; deactivating the workflow must still succeed.
+				this.logger.warn(`WhatsApp Chats Trigger: could not remove its webhook at the gateway: ${(error as Error).message}`);
 				return false;
 			}
 		},

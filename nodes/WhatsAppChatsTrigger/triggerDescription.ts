@@ -117,6 +117,14 @@ export const gatewayTriggerDescription: INodeTypeDescription = {
 	webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'whatsapp-chats' }],
 	properties: [
 		{ displayName: GATEWAY_TRIGGER_NOTICE, name: 'gatewayNotice', type: 'notice', default: '' },
+		// Shown for every gateway: a node parameter cannot depend on the credentials' Connection field.
+		{
+			displayName:
+				'Sessions API: until you set a Webhook Secret in the credentials (sent by the gateway as X-Webhook-Secret), calls to this URL are unauthenticated and anyone who knows it can start the workflow. WAHA and Evolution API registrations are always signed.',
+			name: 'sessionsApiSecretNotice',
+			type: 'notice',
+			default: '',
+		},
 		eventsProperty((event) => `${EVENT_DESCRIPTIONS[event]}. Sent by ${sentBy(event)}.`),
 		optionsProperty,
 	],

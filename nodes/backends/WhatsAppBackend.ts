@@ -37,6 +37,10 @@ export interface BackendAnswer {
 	raw: unknown;
 	/** The message as the backend resolved it (a bare id completed to a full key), if it did. */
 	resolved?: MessageRef;
+	/** Pin: how long the backend really pins, when it decides that itself. */
+	pinnedForSeconds?: number;
+	/** What the backend did differently from what was asked, in words for the output. */
+	note?: string;
 }
 
 export interface ChatSummary {
@@ -71,6 +75,8 @@ export interface SessionStatus {
 	me: string | null;
 	/** Embedded only: whether the phone has shared the app-state keys archive/star/etc. need. */
 	appStateKeysReady?: boolean;
+	/** Embedded only: whether the session's files (store, auth state) can be written; the last failure when not. */
+	storage?: { ok: boolean; error: string | null; at: string | null };
 	raw: unknown;
 }
 

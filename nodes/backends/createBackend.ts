@@ -3,6 +3,7 @@
  * when chosen: it loads Baileys (~0.5 s, ~100 MB), which gateway users must never pay for.
  */
 import { GatewayHttpClient } from '../transport/GatewayHttpClient';
+import { SecretRedactor } from '../transport/secrets';
 import { InvalidInputError } from './errors';
 import { EvolutionBackend } from './evolution/EvolutionBackend';
 import { parseInstanceName } from './evolution/instanceName';
@@ -27,12 +28,16 @@ export interface ConnectionCredentials {
 	apiKey?: string;
 	webhookSecret?: string;
 	authFolder?: string;
+	/** Embedded only: opens the session (its folder and encryption key are derived from it). */
+	sessionSecret?: string;
 }
 
 export interface TransportOptions {
 	timeoutMs: number;
 	maxRetries: number;
 	retryBaseDelayMs?: number;
+	/** Largest gateway answer accepted (after decompression); the transport's default if unset. */
+	maxResponseBytes?: number;
 }
 
 export const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 30_000, maxRetries: 3 };
@@ -92,6 +97,7 @@ export function openGateway(
 		baseUrl: credentials.baseUrl ?? '',
 		apiKeyHeader: gateway.apiKeyHeader,
 		apiKey: credentials.apiKey || undefined,
+		secrets: SecretRedactor.fromCredentials(credentials),
 		...transport,
 	});
 	return { http, session };

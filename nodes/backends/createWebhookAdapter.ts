@@ -19,10 +19,10 @@ export function createWebhookAdapter(credentials: ConnectionCredentials): Webhoo
 	const secret = credentials.webhookSecret || undefined;
 	switch (kind) {
 		case 'waha':
-			return new WahaWebhooks(http, session, secret);
+			return new WahaWebhooks(http, session, secret, `${credentials.baseUrl ?? ''}|${session}`);
 		case 'sessionsApi':
 			return new SessionsApiWebhooks(session, secret);
 		case 'evolution':
-			return createEvolutionWebhooks(http, session, secret);
+			return createEvolutionWebhooks(http, session, secret, credentials.apiKey || undefined);
 	}
 }

@@ -12,7 +12,11 @@ export type GatewayErrorKind =
 	| 'unsupported'
 	| 'rateLimited'
 	| 'rejected'
-	| 'server';
+	| 'server'
+	/** A 2xx (or redirect) that is not what the gateway's API answers: HTML, plain text, broken JSON. */
+	| 'badAnswer'
+	/** The answer passed the size cap. */
+	| 'tooLarge';
 
 export class GatewayError extends Error {
 	constructor(
@@ -24,6 +28,20 @@ export class GatewayError extends Error {
 		super(message);
 		this.name = 'GatewayError';
 	}
+}
+
+/**
+ * Hints a backend shows under its errors in place of the gateway ones (the embedded connection
+ * has no Base URL, API key or gateway). Registered by the backend's own module when it loads.
+ */
+const hintsByBackend = new Map<string, Partial<Record<GatewayErrorKind, string>>>();
+
+export function setBackendHints(backend: string, hints: Partial<Record<GatewayErrorKind, string>>): void {
+	hintsByBackend.set(backend, hints);
+}
+
+export function backendHints(backend: string): Partial<Record<GatewayErrorKind, string>> | undefined {
+	return hintsByBackend.get(backend);
 }
 
 /** The backend does not offer the operation at all; raised before any request. */

@@ -28,12 +28,17 @@ export type RegistrationState = Record<string, unknown>;
 
 export interface WebhookAdapter {
 	readonly label: string;
-	/** Throws WebhookRejectedError for a missing, wrong or stale signature when a secret is set. */
-	verify(delivery: WebhookDelivery, nowMs: number): void;
-	/** One delivery can hold several changes; unknown events map to nothing. */
+	/**
+	 * Throws WebhookRejectedError for a missing, wrong or stale signature. Gateways the trigger
+	 * registers itself verify against the secret of the registration kept in `state`.
+	 */
+	verify(delivery: WebhookDelivery, nowMs: number, state?: RegistrationState): void;
+	/** One delivery can hold several changes; unknown events and other sessions' events map to nothing. */
 	toEvents(delivery: WebhookDelivery): ChatEvent[];
-	/** Whether the gateway already sends to `url`. */
-	isRegistered(url: string): Promise<boolean>;
+	/** The gateway's own id of a (signed) delivery, the same on its retries, when it sends one. */
+	deliveryId?(delivery: WebhookDelivery): string | undefined;
+	/** Whether the gateway already sends `events` to `url`, signed as `state` says (a changed or lost entry is not). */
+	isRegistered(url: string, events?: readonly TriggerEvent[], state?: RegistrationState): Promise<boolean>;
 	/** Makes the gateway send `events` to `url`, leaving its other webhooks as they were. */
 	register(url: string, events: readonly TriggerEvent[], state: RegistrationState): Promise<void>;
 	/** Removes only what `register` added (or restores what it replaced). */

@@ -1,23 +1,42 @@
 /**
- * HTTP transport shared by the gateway backends: kept-alive connections, a timeout per request,
- * retries with backoff for what may succeed on a second try, and errors without secrets.
+ * HTTP transport shared by the gateway backends: kept-alive connections, a deadline for each
+ * whole answer (headers and body) and a time budget per item across retries, a size cap on
+ * (decompressed) answers, retries with backoff for what may succeed on a second try, answers
+ * read strictly (an HTML page or plain text is never a gateway's success), and errors without
+ * secrets.
  */
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { GatewayError, InvalidInputError } from '../backends/errors';
-import { retryDelayMs, sleep } from './retry';
+import { checkBaseUrl } from './baseUrl';
+import { currentItemBudget, itemBudgetMs } from './itemBudget';
+import { parseRetryAfter, retryDelayMs, sleep } from './retry';
+import { SecretRedactor } from './secrets';
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface HttpSettings {
 	baseUrl: string;
 	/** Header carrying the API key, e.g. `X-Api-Key`; the key is never put anywhere else. */
 	apiKeyHeader: string;
 	apiKey?: string;
+	/** Deadline for one whole answer, headers and body. */
 	timeoutMs: number;
 	maxRetries: number;
 	/** First backoff step; doubled each retry, with jitter. */
 	retryBaseDelayMs?: number;
+	/** Largest answer accepted, counted after decompression. */
+	maxResponseBytes?: number;
+	/** Every secret of the credentials; removed from every error this client raises. */
+	secrets?: SecretRedactor;
 }
+
+/**
+ * What a 2xx answer must hold to count: `json` a JSON body, `jsonOrEmpty` a JSON body or none.
+ * HTML pages, plain text and broken JSON never count.
+ */
+export type AnswerExpectation = 'json' | 'jsonOrEmpty';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -25,13 +44,22 @@ export interface HttpRequest {
 	path: readonly string[];
 	query?: Record<string, string | number | boolean | undefined>;
 	body?: unknown;
+	/** Default `jsonOrEmpty`. */
+	expect?: AnswerExpectation;
+	/** Error answers that a retry cannot change (the gateway's own verdict), though 5xx. */
+	isFinal?: (answer: HttpAnswer) => boolean;
 }
 
 export interface HttpAnswer {
 	status: number;
+	/** The parsed JSON, the text of a non-JSON answer, or undefined for an empty body. */
 	data: unknown;
 	headers: Record<string, unknown>;
+	/** What the body was. */
+	form: BodyForm;
 }
+
+export type BodyForm = 'json' | 'empty' | 'html' | 'text' | 'brokenJson';
 
 // One pool per process so connections stay warm across items and executions.
 const keepAliveAgents = {
@@ -39,20 +67,13 @@ const keepAliveAgents = {
 	https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
 };
 
-const RETRYABLE_NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'MIDBODY']);
 
 // In words: n8n replaces any error message that contains a raw code such as ECONNREFUSED.
 const NETWORK_FAILURES: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
 	ECONNRESET: 'connection reset',
+	MIDBODY: 'the connection closed in the middle of the answer',
 	ENOTFOUND: 'host not found',
 	EAI_AGAIN: 'host name lookup failed',
 	EHOSTUNREACH: 'host unreachable',
@@ -62,102 +83,303 @@ const NETWORK_FAILURES: Record<string, string> = {
 	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
 };
 
+/** Why an attempt ended without an answer. */
+type AttemptFailure = { kind: 'deadline' } | { kind: 'tooLarge' } | { kind: 'badCompression' } | { kind: 'network'; code: string };
+
 export class GatewayHttpClient {
 	private readonly axios: AxiosInstance;
+	private readonly displayUrl: string;
+	private readonly secrets: SecretRedactor;
+	private readonly maxResponseBytes: number;
 
 	constructor(
 		readonly backendLabel: string,
 		private readonly settings: HttpSettings,
 	) {
-		const baseURL = normalizeBaseUrl(settings.baseUrl);
+		this.secrets = (settings.secrets ?? new SecretRedactor([])).with(
+			SecretRedactor.fromCredentials({ apiKey: settings.apiKey, baseUrl: settings.baseUrl }),
+		);
+		const baseUrl = checkBaseUrl(settings.baseUrl);
+		this.displayUrl = baseUrl.display;
+		this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 		this.axios = axios.create({
-			baseURL,
-			timeout: settings.timeoutMs,
+			baseURL: baseUrl.url,
 			httpAgent: keepAliveAgents.http,
 			httpsAgent: keepAliveAgents.https,
 			// Every status is handled here, so axios must not throw its own error (it holds the headers).
 			validateStatus: () => true,
 			maxRedirects: 0,
+			// Bytes in, parsed here: axios would turn broken JSON into a string silently.
+			responseType: 'arraybuffer',
+			transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false },
+			// Counted after decompression: a small gzip that inflates is stopped at the cap.
+			maxContentLength: this.maxResponseBytes,
+			maxBodyLength: 10 * 1024 * 1024,
 			headers: settings.apiKey ? { [settings.apiKeyHeader]: settings.apiKey } : {},
 		});
 	}
 
+	/** The gateway's address as shown to people (without a password). */
+	get baseUrlForPeople(): string {
+		return this.displayUrl;
+	}
+
 	/** Sends the request, retrying network failures, 429 and 5xx (but 501); returns 2xx answers. */
 	async request(request: HttpRequest): Promise<HttpAnswer> {
+		try {
+			return await this.send(request);
+		} catch (error) {
+			throw this.redacted(error);
+		}
+	}
+
+	private async send(request: HttpRequest): Promise<HttpAnswer> {
 		const url = buildPath(request.path) + buildQuery(request.query);
+		const budget = currentItemBudget() ?? {
+			deadline: Date.now() + itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),
+			totalMs: itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),
+		};
 		for (let attempt = 0; ; attempt++) {
-			let response: AxiosResponse;
-			try {
-				response = await this.axios.request({
-					method: request.method,
-					url,
-					data: request.body,
-					headers: request.body === undefined ? undefined : { 'Content-Type': 'application/json' },
-				});
-			} catch (error) {
-				const code = (error as { code?: string }).code ?? '';
-				if (attempt < this.settings.maxRetries && RETRYABLE_NETWORK_CODES.has(code)) {
-					await sleep(retryDelayMs(attempt, undefined, this.settings.retryBaseDelayMs));
+			const left = budget.deadline - Date.now();
+			if (left <= 0) throw this.outOfBudget(request, budget.totalMs);
+			const attemptMs = Math.min(this.settings.timeoutMs, left);
+			const outcome = await this.attempt(request, url, attemptMs);
+			if ('failure' in outcome) {
+				const { failure } = outcome;
+				if (failure.kind === 'deadline') throw this.timeoutError(request, attemptMs, attemptMs < this.settings.timeoutMs ? budget.totalMs : undefined);
+				if (failure.kind === 'tooLarge') throw this.tooLargeError(request);
+				if (failure.kind === 'badCompression') {
+					throw new GatewayError(
+						this.backendLabel,
+						'badAnswer',
+						`${this.backendLabel} sent a compressed answer to ${request.method} /${request.path.join('/')} that cannot be decompressed; check that the Base URL ${this.displayUrl} points at ${this.backendLabel}`,
+					);
+				}
+				if (failure.code === 'ETIMEDOUT' || failure.code === 'ECONNABORTED') throw this.timeoutError(request, attemptMs);
+				const retryable = RETRYABLE_NETWORK_CODES.has(failure.code);
+				const delay = retryDelayMs(attempt, undefined, this.settings.retryBaseDelayMs);
+				if (retryable && attempt < this.settings.maxRetries && Date.now() + delay < budget.deadline) {
+					await sleep(delay);
 					continue;
 				}
-				throw this.networkError(code, request);
+				throw this.networkError(failure.code);
 			}
-			const answer: HttpAnswer = { status: response.status, data: response.data, headers: response.headers };
-			if (response.status >= 200 && response.status < 300) return answer;
-			const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
+			const answer = outcome.answer;
+			if (answer.status >= 200 && answer.status < 300) return this.checkSuccess(answer, request);
+			const retryable =
+				(answer.status === 429 || (answer.status >= 500 && answer.status !== 501)) && !request.isFinal?.(answer);
 			if (retryable && attempt < this.settings.maxRetries) {
-				await sleep(retryDelayMs(attempt, response.headers['retry-after'], this.settings.retryBaseDelayMs));
-				continue;
+				const asked = parseRetryAfter(answer.headers['retry-after']);
+				const remaining = budget.deadline - Date.now();
+				if (asked !== undefined && asked > remaining) throw this.waitTooLong(answer, request, asked, remaining, budget.totalMs);
+				const delay = asked ?? retryDelayMs(attempt, undefined, this.settings.retryBaseDelayMs);
+				if (delay < remaining) {
+					await sleep(delay);
+					continue;
+				}
 			}
 			throw this.statusError(answer, request);
 		}
 	}
 
-	private networkError(code: string, request: HttpRequest): GatewayError {
-		const where = `${this.backendLabel} at ${this.settings.baseUrl}`;
-		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT') {
-			return new GatewayError(
-				this.backendLabel,
-				'timeout',
-				`${where} did not answer ${request.method} ${request.path.join('/')} within ${this.settings.timeoutMs} ms`,
-			);
+	/** One try, bounded by `attemptMs` from the first byte sent to the last byte received. */
+	private async attempt(
+		request: HttpRequest,
+		url: string,
+		attemptMs: number,
+	): Promise<{ answer: HttpAnswer } | { failure: AttemptFailure }> {
+		const controller = new AbortController();
+		let expired = false;
+		const timer = setTimeout(() => {
+			expired = true;
+			controller.abort();
+		}, attemptMs);
+		let response: AxiosResponse<Buffer>;
+		try {
+			response = await this.axios.request<Buffer>({
+				method: request.method,
+				url,
+				data: request.body,
+				signal: controller.signal,
+				headers: request.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+			});
+		} catch (error) {
+			if (expired) return { failure: { kind: 'deadline' } };
+			const { code, message, response: partial } = error as { code?: string; message?: string; response?: unknown };
+			if (/maxContentLength/.test(message ?? '')) return { failure: { kind: 'tooLarge' } };
+			if (code === 'Z_DATA_ERROR') return { failure: { kind: 'badCompression' } };
+			// Headers arrived, then the socket closed: the same as any other dropped connection.
+			if (partial !== undefined || /aborted/i.test(message ?? '')) return { failure: { kind: 'network', code: 'MIDBODY' } };
+			return { failure: { kind: 'network', code: code ?? '' } };
+		} finally {
+			clearTimeout(timer);
 		}
-		return new GatewayError(this.backendLabel, 'unreachable', `Cannot reach ${where}: ${NETWORK_FAILURES[code] ?? 'network error'}`);
+		return { answer: readAnswer(response) };
+	}
+
+	/** A 2xx counts only when its body is what the gateway's API sends for success. */
+	private checkSuccess(answer: HttpAnswer, request: HttpRequest): HttpAnswer {
+		const expect = request.expect ?? 'jsonOrEmpty';
+		if (answer.form === 'json' || (answer.form === 'empty' && expect === 'jsonOrEmpty')) return answer;
+		const label = this.backendLabel;
+		const where = `${request.method} /${request.path.join('/')}`;
+		const details = { httpStatus: answer.status, raw: describeBody(answer) };
+		switch (answer.form) {
+			case 'html':
+				return fail(
+					new GatewayError(
+						label,
+						'badAnswer',
+						`${label} answered ${where} with an HTML page (HTTP ${answer.status}), not with its API's JSON: ` +
+							`the Base URL ${this.displayUrl} probably points at something that is not ${label} (a login page, a proxy or another web server)`,
+						details,
+					),
+				);
+			case 'empty':
+				return fail(new GatewayError(label, 'badAnswer', `${label} answered ${where} with an empty body (HTTP ${answer.status}); its API answers with JSON, so the result is unknown`, details));
+			case 'brokenJson':
+				return fail(
+					new GatewayError(label, 'badAnswer', `${label} answered ${where} with broken or cut-off JSON (HTTP ${answer.status}), so the result is unknown: ${preview(answer.data)}`, details),
+				);
+			default:
+				return fail(
+					new GatewayError(
+						label,
+						'badAnswer',
+						`${label} answered ${where} with plain text instead of JSON (HTTP ${answer.status}), so the result is unknown: ${preview(answer.data)}. ` +
+							`Check that the Base URL ${this.displayUrl} points at ${label}`,
+						details,
+					),
+				);
+		}
+	}
+
+	private redacted(error: unknown): unknown {
+		if (!(error instanceof GatewayError)) return error;
+		const safe = (text: string | undefined) => (text === undefined ? undefined : this.secrets.text(text));
+		return new GatewayError(error.backend, error.kind, this.secrets.text(error.message), {
+			...error.details,
+			gatewayMessage: safe(error.details.gatewayMessage),
+			raw: this.secrets.value(error.details.raw),
+		});
+	}
+
+	private networkError(code: string): GatewayError {
+		return new GatewayError(this.backendLabel, 'unreachable', `Cannot reach ${this.backendLabel} at ${this.displayUrl}: ${NETWORK_FAILURES[code] ?? 'network error'}`);
+	}
+
+	private timeoutError(request: HttpRequest, waitedMs: number, budgetMs?: number): GatewayError {
+		const why = budgetMs === undefined ? '' : ` (what was left of the item's ${budgetMs} ms budget for all tries)`;
+		return new GatewayError(
+			this.backendLabel,
+			'timeout',
+			`${this.backendLabel} at ${this.displayUrl} did not answer ${request.method} ${request.path.join('/')} within ${waitedMs} ms${why}`,
+		);
+	}
+
+	private outOfBudget(request: HttpRequest, budgetMs: number): GatewayError {
+		return new GatewayError(
+			this.backendLabel,
+			'timeout',
+			`${this.backendLabel} at ${this.displayUrl}: no time left for ${request.method} ${request.path.join('/')}; ` +
+				`the item's budget of ${budgetMs} ms (Timeout × (Max Retries + 1)) is used up`,
+		);
+	}
+
+	private tooLargeError(request: HttpRequest): GatewayError {
+		const mib = Math.round((this.maxResponseBytes / 1024 / 1024) * 100) / 100;
+		return new GatewayError(
+			this.backendLabel,
+			'tooLarge',
+			`${this.backendLabel} sent more than ${mib} MiB (after decompression) for ${request.method} /${request.path.join('/')}; the answer was cut off there and not used`,
+		);
+	}
+
+	private waitTooLong(answer: HttpAnswer, request: HttpRequest, askedMs: number, remainingMs: number, budgetMs: number): GatewayError {
+		const base = this.statusError(answer, request);
+		const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+		return new GatewayError(
+			base.backend,
+			base.kind,
+			`${base.message}. It asked to wait ${seconds(askedMs)} (Retry-After) before trying again, longer than the ` +
+				`${seconds(Math.max(0, remainingMs))} left of this item's ${seconds(budgetMs)} budget, so it was not retried`,
+			base.details,
+		);
 	}
 
 	private statusError(answer: HttpAnswer, request: HttpRequest): GatewayError {
-		const gatewayMessage = extractGatewayMessage(answer.data);
+		const gatewayMessage = answer.form === 'html' ? htmlSummary(String(answer.data)) : extractGatewayMessage(answer.data);
 		const said = gatewayMessage ? `: ${gatewayMessage}` : '';
-		const details = { httpStatus: answer.status, gatewayMessage, raw: answer.data };
+		const page = answer.form === 'html' ? ' with an HTML page' : '';
+		const details = { httpStatus: answer.status, gatewayMessage, raw: describeBody(answer) };
 		const label = this.backendLabel;
 		switch (true) {
+			case answer.status >= 300 && answer.status < 400: {
+				const location = typeof answer.headers.location === 'string' ? ` to ${this.secrets.text(answer.headers.location)}` : '';
+				return new GatewayError(
+					label,
+					'badAnswer',
+					`${label} redirected ${request.method} /${request.path.join('/')}${location} (HTTP ${answer.status}): the Base URL ${this.displayUrl} probably points at something that is not ${label} (a login page or a proxy)`,
+					details,
+				);
+			}
 			case answer.status === 401 || answer.status === 403:
-				return new GatewayError(label, 'unauthorized', `${label} rejected the API key (HTTP ${answer.status})${said}`, details);
+				return new GatewayError(label, 'unauthorized', `${label} rejected the API key (HTTP ${answer.status})${page}${said}`, details);
 			case answer.status === 429:
 				return new GatewayError(label, 'rateLimited', `${label} is rate limiting requests (HTTP 429)${said}`, details);
 			case answer.status === 501:
 				return new GatewayError(label, 'unsupported', `This operation is not supported by this ${label} gateway (HTTP 501)${said}`, details);
 			case answer.status >= 500:
-				return new GatewayError(label, 'server', `${label} failed (HTTP ${answer.status})${said}`, details);
+				return new GatewayError(label, 'server', `${label} failed (HTTP ${answer.status})${page}${said}`, details);
 			case answer.status === 404:
-				return new GatewayError(label, 'notFound', `${label} found nothing at ${request.method} /${request.path.join('/')} (HTTP 404)${said}`, details);
+				return new GatewayError(label, 'notFound', `${label} found nothing at ${request.method} /${request.path.join('/')} (HTTP 404)${page}${said}`, details);
 			default:
-				return new GatewayError(label, 'rejected', `${label} refused the request (HTTP ${answer.status})${said}`, details);
+				return new GatewayError(label, 'rejected', `${label} refused the request (HTTP ${answer.status})${page}${said}`, details);
 		}
 	}
 }
 
-function normalizeBaseUrl(baseUrl: string): string {
-	let url: URL;
+function fail(error: GatewayError): never {
+	throw error;
+}
+
+/** Reads the bytes into one of the body forms; JSON is parsed only when it is whole. */
+function readAnswer(response: AxiosResponse<Buffer>): HttpAnswer {
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
+	const bytes = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');
+	const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+	const trimmed = text.trim();
+	const contentType = String(headers['content-type'] ?? '').toLowerCase();
+	const base = { status: response.status, headers };
+	if (!trimmed) return { ...base, data: undefined, form: 'empty' };
+	if (contentType.includes('html') || /^<(!doctype|html|head|body|\?xml|[a-z])/i.test(trimmed)) {
+		return { ...base, data: trimmed, form: 'html' };
+	}
 	try {
-		url = new URL(baseUrl);
+		return { ...base, data: JSON.parse(trimmed), form: 'json' };
 	} catch {
-		throw new InvalidInputError('Base URL', baseUrl, 'an http:// or https:// URL such as http://localhost:3000');
+		const looksJson = /^[[{"]/.test(trimmed) || contentType.includes('json');
+		return { ...base, data: trimmed, form: looksJson ? 'brokenJson' : 'text' };
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new InvalidInputError('Base URL', baseUrl, 'an http:// or https:// URL such as http://localhost:3000');
-	}
-	return url.toString().replace(/\/+$/, '');
+}
+
+/** What an error keeps of a body: JSON as is, other text shortened (an HTML page is not kept). */
+function describeBody(answer: HttpAnswer): unknown {
+	if (answer.form === 'json' || answer.form === 'empty') return answer.data;
+	if (answer.form === 'html') return `[HTML page${htmlSummary(String(answer.data)) ? `: ${htmlSummary(String(answer.data))}` : ''}]`;
+	return preview(answer.data);
+}
+
+function preview(data: unknown): string {
+	const text = String(data ?? '').replace(/\s+/g, ' ').trim();
+	return text.length > 200 ? `${text.slice(0, 200)}…` : JSON.stringify(text);
+}
+
+/** The title (or first heading) of an HTML page, which is what a person would read first. */
+function htmlSummary(html: string): string | undefined {
+	const found = /<title[^>]*>([\s\S]{0,300}?)<\/title>/i.exec(html) ?? /<h1[^>]*>([\s\S]{0,300}?)<\/h1>/i.exec(html);
+	const text = found?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+	return text || undefined;
 }
 
 /** Encodes each segment on its own; dot segments would let a value climb the path, so none pass. */

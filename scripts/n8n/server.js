@@ -159,6 +159,12 @@ const DEFAULT_CREDENTIAL = {
 	data: { connection: 'embedded', session: 'default', authFolder: '' },
 };
 
+/** An embedded credential needs its own random Session Secret (it opens and encrypts the session). */
+function withSessionSecret(credential) {
+	if (credential.data.connection !== 'embedded' || credential.data.sessionSecret) return credential;
+	return { ...credential, data: { ...credential.data, sessionSecret: crypto.randomBytes(32).toString('base64url') } };
+}
+
 /**
  * Creates DEFAULT_CREDENTIAL unless the instance already has a WhatsApp Chats credential.
  * Resolves { id, name, created }.
@@ -166,7 +172,7 @@ const DEFAULT_CREDENTIAL = {
 async function ensureDefaultCredential(rest, credential = DEFAULT_CREDENTIAL) {
 	const existing = (await rest.get('/rest/credentials')).find((item) => item.type === credential.type);
 	if (existing) return { id: existing.id, name: existing.name, created: false };
-	const created = await rest.post('/rest/credentials', credential);
+	const created = await rest.post('/rest/credentials', withSessionSecret(credential));
 	return { id: created.id, name: created.name, created: true };
 }
 

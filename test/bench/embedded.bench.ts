@@ -13,7 +13,7 @@ import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry'
 import { configureEmbedded, resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
-import { tempFolder, writePairedAuth } from '../embedded/world';
+import { TEST_SECRET, tempFolder, writePairedAuth } from '../embedded/world';
 
 const WARM_OPERATIONS = 40;
 const NAIVE_OPERATIONS = 10;
@@ -45,7 +45,7 @@ async function benchOperations(wa: FakeWhatsApp, folders: string[], print: (line
 	const folder = await tempFolder('wa-bench-');
 	folders.push(folder);
 	await writePairedAuth(wa, folder);
-	const credentials = { connection: 'embedded', session: 'test', authFolder: folder };
+	const credentials = { connection: 'embedded', session: 'test', authFolder: folder, sessionSecret: TEST_SECRET };
 	const jid = '15550002222@s.whatsapp.net';
 	let archived = false;
 	const operate = async () => {

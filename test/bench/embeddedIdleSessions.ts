@@ -6,6 +6,7 @@
  */
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { sessionPaths } from '../../nodes/backends/embedded/paths';
+import { TEST_SECRET } from '../embedded/child/secrets';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -17,7 +18,7 @@ const heapMb = () => {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function open(folder: string): Promise<void> {
-	const lease = await acquireSession(sessionPaths('bench', folder));
+	const lease = await acquireSession(sessionPaths('bench', folder, TEST_SECRET));
 	await lease.connection.whenOpen(15_000);
 	// Stays held: an idle session is one that is connected and unused.
 }

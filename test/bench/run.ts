@@ -1,5 +1,6 @@
 /** `npm run bench`: prints figures, each against a baseline measured in the same run. */
 import { benchEmbedded } from './embedded.bench';
+import { benchChatModify } from './embeddedChatModify.bench';
 import { benchGateway } from './gateway.bench';
 import { benchTrigger } from './trigger.bench';
 
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
 	const benches: Record<string, (print: (line: string) => void) => Promise<void>> = {
 		gateway: benchGateway,
 		embedded: benchEmbedded,
+		chatModify: benchChatModify,
 		trigger: benchTrigger,
 	};
 	for (const [name, bench] of Object.entries(benches)) {

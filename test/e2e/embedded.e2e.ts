@@ -23,7 +23,7 @@ import { startN8nServer, type ExecutionDetails, type RestSession, type RunningN8
 import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
-import { writePairedAuth } from '../embedded/world';
+import { TEST_SECRET, writePairedAuth } from '../embedded/world';
 import { e2eWorkflow, EMBEDDED_TRIGGER_TYPE, example, freshUserFolder, logTiming, requireN8n, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
 
 const SESSION = 'e2e';
@@ -73,7 +73,7 @@ beforeAll(async () => {
 		id: 'e2eEmbeddedConn1',
 		name: 'E2E embedded connection',
 		type: 'whatsAppChatsApi',
-		data: { connection: 'embedded', session: SESSION, authFolder },
+		data: { connection: 'embedded', session: SESSION, authFolder, sessionSecret: TEST_SECRET },
 	};
 	await importCredentials([credential], { userFolder });
 	timings['import:credentials'] = Date.now() - t;
@@ -100,7 +100,7 @@ async function writePairedSession(): Promise<void> {
  */
 async function seedStore(): Promise<void> {
 	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
-	const lease = await acquireSession(sessionPaths(SESSION, authFolder));
+	const lease = await acquireSession(sessionPaths(SESSION, authFolder, TEST_SECRET));
 	try {
 		await lease.connection.whenOpen(30_000);
 		const now = Math.floor(Date.now() / 1000);

@@ -10,6 +10,7 @@ import { FileAuthState } from '../../nodes/backends/embedded/authState';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
 import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { spawnChild } from './childProcess';
+import { CRASH_SECRET } from './child/secrets';
 import { expectedValue, planStep, stepOfValue } from './child/writePlan';
 import { tempFolder } from './world';
 
@@ -26,7 +27,7 @@ type Floor = { step: number; deleted: boolean } | undefined;
 test('a writer killed at random points always leaves a loadable, untorn state with every acknowledged write', async () => {
 	const B = await loadBaileys();
 	const folder = await tempFolder('wa-crash-');
-	const paths = sessionPaths('crash', folder);
+	const paths = sessionPaths('crash', folder, CRASH_SECRET);
 	const floors = new Map<string, Floor>();
 	let credsFloor = 0;
 	try {
@@ -47,9 +48,9 @@ test('a writer killed at random points always leaves a loadable, untorn state wi
 			}
 			credsFloor = lastAck;
 
-			// 1. Every real file (not a temp leftover) is complete JSON.
+			// 1. Every real file (not a temp leftover) is complete: it passes authentication and holds whole JSON.
 			for (const name of readdirSync(paths.keys).filter((n) => !n.includes('.tmp-'))) {
-				expect(() => JSON.parse(readFileSync(path.join(paths.keys, name), 'utf-8'))).not.toThrow();
+				expect(() => JSON.parse(paths.access.cipher.open(`keys/${name}`, readFileSync(path.join(paths.keys, name), 'utf-8')))).not.toThrow();
 			}
 
 			// 2. It loads the way the product loads it, and the creds are a whole, acknowledged-or-newer version.

@@ -34,7 +34,10 @@ test('a second process fails at once while this one holds the session, and says 
 	const second = await secondProcess();
 	expect(second).toMatchObject({ ok: false, kind: 'rejected', baileysLoaded: false });
 	expect(second.message).toMatch(
-		new RegExp(`^The embedded session "test" is in use by another process: process ${process.pid} on host "${hostname()}", since \\S+\\. `),
+		new RegExp(
+			`^The embedded session "test" is in use by another process: process ${process.pid} \\(n8n main process\\) on host "${hostname()}", since \\S+, ` +
+				'idle after its last execution and kept connected until \\S+ \\(1 min linger\\), then it lets go\\. ',
+		),
 	);
 	expect(second.message).toContain('in queue mode (workers) or with several n8n instances, run embedded sessions in one process or use a gateway such as WAHA');
 	// It never connected, so the session here was not replaced.
@@ -51,7 +54,7 @@ test('when this process lets go, the lock file is gone and another process can t
 		const line = JSON.parse(await holder.waitForLine((l) => l.includes('held')));
 		// Now this process is the second one.
 		const result = await status();
-		expect(result.error?.message).toContain(`is in use by another process: process ${line.pid} on host "${hostname()}"`);
+		expect(result.error?.message).toContain(`is in use by another process: process ${line.pid} (n8n main process) on host "${hostname()}"`);
 	} finally {
 		holder.process.kill('SIGKILL');
 		await holder.exited;

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, injectStored, startWorld, withConnection, type EmbeddedWorld } from './world';
+import { eventually, injectStored, startWorld, testPaths, withConnection, type EmbeddedWorld } from './world';
 
 jest.setTimeout(30_000);
 
@@ -28,7 +28,7 @@ describe('pairing by QR, status, logout', () => {
 	test('an operation on an unpaired session says how to pair', async () => {
 		const result = await node(world, { resource: 'chat', operation: 'getMany', returnAll: true });
 		expect(result.error?.message).toBe(
-			'The embedded session "test" is not paired with a phone yet. Pair it again: run the WhatsApp Chats node with Session → Get QR ' +
+			'The embedded session "test" is not paired yet (no phone is linked to it). Pair it: run the WhatsApp Chats node with Session → Get QR ' +
 				'(scan it in WhatsApp → Linked devices) or Session → Request Pairing Code.',
 		);
 	});
@@ -53,9 +53,12 @@ describe('pairing by QR, status, logout', () => {
 		expect(status).toMatchObject({ state: 'open', connected: true, me: '15550001111@s.whatsapp.net', appStateKeysReady: true });
 	});
 
-	test('the pairing is on disk (creds.json names the device) and no output carries key material', async () => {
-		const creds = JSON.parse(readFileSync(path.join(world.folder, 'creds.json'), 'utf-8'));
+	test('the pairing is on disk (creds.json, encrypted, names the device) and no output carries key material', async () => {
+		const sealed = readFileSync(path.join(world.folder, 'creds.json'), 'utf-8');
+		const creds = JSON.parse(testPaths(world.folder).access.cipher.open('creds.json', sealed));
 		expect(creds.me.id).toBe(device.jid);
+		expect(sealed).not.toContain(creds.noiseKey.private.data);
+		expect(sealed).not.toContain(device.jid.split('@')[0].split(':')[0]);
 		expect(creds.account).toBeDefined();
 		const outputs = JSON.stringify((await node(world, { resource: 'session', operation: 'status' })).output);
 		expect(outputs).not.toContain(creds.noiseKey.private.data);

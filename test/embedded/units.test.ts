@@ -12,7 +12,7 @@ import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { decideOnDisconnect } from '../../nodes/backends/embedded/reconnectPolicy';
 import { SessionLock } from '../../nodes/backends/embedded/sessionLock';
 import { withTimeout } from '../../nodes/backends/embedded/withTimeout';
-import { tempFolder } from './world';
+import { tempFolder, testPaths, TEST_SECRET } from './world';
 
 describe('reconnect policy', () => {
 	const backoff = { reconnectBaseMs: 1000, reconnectMaxMs: 30_000 };
@@ -89,17 +89,38 @@ describe('session lock rules', () => {
 });
 
 describe('paths', () => {
-	test('default folder is inside the n8n user folder; ~ is expanded; bad names are refused', () => {
+	test('default folder is inside the n8n user folder, named after the session and the secret; ~ is expanded; bad names are refused', () => {
 		const previous = process.env.N8N_USER_FOLDER;
 		process.env.N8N_USER_FOLDER = '/srv/n8n';
 		try {
-			expect(sessionPaths('sales').folder).toBe(path.join('/srv/n8n', '.n8n', 'whatsapp-chats', 'sales'));
+			const folder = sessionPaths('sales', undefined, TEST_SECRET).folder;
+			expect(path.dirname(folder)).toBe(path.join('/srv/n8n', '.n8n', 'whatsapp-chats'));
+			expect(path.basename(folder)).toMatch(/^sales-[0-9a-f]{16}$/);
+			expect(sessionPaths('sales', '', TEST_SECRET).folder).toBe(folder);
+			// Same Session Name, another secret: another folder.
+			expect(sessionPaths('sales', undefined, 'another-secret-of-bob').folder).not.toBe(folder);
+			expect(folder).not.toContain(TEST_SECRET);
 		} finally {
 			if (previous === undefined) delete process.env.N8N_USER_FOLDER;
 			else process.env.N8N_USER_FOLDER = previous;
 		}
-		expect(sessionPaths('x', '~/wa/x').folder).toBe(path.join(homedir(), 'wa', 'x'));
-		expect(() => sessionPaths('../etc')).toThrow(InvalidInputError);
+		expect(sessionPaths('x', '~/wa/x', TEST_SECRET).folder).toBe(path.join(homedir(), 'wa', 'x'));
+		expect(() => sessionPaths('../etc', undefined, TEST_SECRET)).toThrow(InvalidInputError);
+	});
+
+	test('a missing or short Session Secret is refused with the field named and the value never repeated', () => {
+		expect(() => sessionPaths('x', undefined, undefined)).toThrow(
+			'The embedded credential has no Session Secret. Edit the WhatsApp Chats credential and fill in Session Secret',
+		);
+		expect(() => sessionPaths('x', undefined, '')).toThrow('has no Session Secret');
+		let message = '';
+		try {
+			sessionPaths('x', undefined, 'hunter2hunt');
+		} catch (error) {
+			message = (error as Error).message;
+		}
+		expect(message).toBe('The Session Secret of the embedded credential is too short: use at least 12 characters (e.g. a random one from a password manager)');
+		expect(message).not.toContain('hunter2hunt');
 	});
 
 	test('createBackend refuses a bad session name before loading anything', async () => {
@@ -116,7 +137,7 @@ describe('auth files', () => {
 
 	test('keys round-trip through disk, deletions remove files, app-state keys come back as protobuf objects', async () => {
 		const B = await loadBaileys();
-		const paths = sessionPaths('t', folder);
+		const paths = testPaths(folder, 't');
 		const auth = await FileAuthState.open(paths, B);
 		await auth.keys.set({
 			session: { 'a.0:1@lid': Buffer.from('one'), 'b.0:1@lid': Buffer.from('two') },
@@ -137,15 +158,18 @@ describe('auth files', () => {
 
 	test('leftover temp files from a crash are removed on open; a batch write leaves none', async () => {
 		const B = await loadBaileys();
-		const paths = sessionPaths('t', folder);
+		const paths = testPaths(folder, 't');
 		mkdirSync(paths.keys, { recursive: true });
 		writeFileSync(path.join(paths.keys, 'session-x.json.tmp-123-1'), '{"half":');
+		writeFileSync(path.join(folder, 'creds.json.tmp-123-2'), '{"half":');
 		await writeFilesAtomic([
-			{ file: path.join(paths.keys, 'a.json'), data: '1' },
-			{ file: path.join(paths.keys, 'b.json'), data: '2' },
+			{ file: path.join(paths.keys, 'pre-key-1.json'), data: paths.access.cipher.seal('keys/pre-key-1.json', '1') },
+			{ file: path.join(paths.keys, 'pre-key-2.json'), data: paths.access.cipher.seal('keys/pre-key-2.json', '2') },
 		]);
 		const auth = await FileAuthState.open(paths, B);
-		expect(readdirSync(paths.keys).sort()).toEqual(['a.json', 'b.json']);
+		expect(readdirSync(paths.keys).sort()).toEqual(['pre-key-1.json', 'pre-key-2.json']);
+		expect(readdirSync(folder).some((name) => name.includes('.tmp-'))).toBe(false);
+		expect(await auth.keys.get('pre-key', ['1', '2'])).toEqual({ 1: 1, 2: 2 });
 		await auth.close();
 	});
 });

@@ -14,8 +14,15 @@ import type { SessionConnection } from '../../nodes/backends/embedded/connection
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { configureEmbedded, resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
 import { startFakeWhatsApp, type FakeWhatsApp, type FakeWhatsAppOptions, type InboundMessageSpec, type InjectedMessage, type PairedCredsOptions } from '../fake-whatsapp';
+import { TEST_SECRET } from './child/secrets';
 
+export { TEST_SECRET };
 export const SESSION = 'test';
+
+/** The files of a test session, as the product derives them from name, folder and secret. */
+export function testPaths(folder: string, session = SESSION, secret = TEST_SECRET) {
+	return sessionPaths(session, folder, secret);
+}
 
 export interface EmbeddedWorld {
 	wa: FakeWhatsApp;
@@ -35,10 +42,10 @@ export async function tempFolder(prefix = 'wa-embedded-'): Promise<string> {
 }
 
 /** Writes the auth state of a device paired with `wa` into `folder`, as the product stores it. */
-export async function writePairedAuth(wa: FakeWhatsApp, folder: string, options: PairedCredsOptions = {}, session = SESSION): Promise<void> {
+export async function writePairedAuth(wa: FakeWhatsApp, folder: string, options: PairedCredsOptions = {}, session = SESSION, secret = TEST_SECRET): Promise<void> {
 	const B = await loadBaileys();
 	const paired = wa.makePairedCreds(options);
-	const auth = await FileAuthState.open(sessionPaths(session, folder), B);
+	const auth = await FileAuthState.open(sessionPaths(session, folder, secret), B);
 	Object.assign(auth.creds, paired.creds);
 	await auth.saveCreds();
 	const keys: Record<string, Record<string, unknown>> = {};
@@ -56,7 +63,7 @@ export async function startWorld(options: { server?: FakeWhatsAppOptions; paired
 	return {
 		wa,
 		folder,
-		credentials: { connection: 'embedded', session: SESSION, authFolder: folder },
+		credentials: { connection: 'embedded', session: SESSION, authFolder: folder, sessionSecret: TEST_SECRET },
 		async close() {
 			await wa.settle();
 			await closeAllSessions();
@@ -81,7 +88,7 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 
 /** Runs `use` with the session's shared connection (taking and giving back a lease). */
 export async function withConnection<T>(folder: string, use: (connection: SessionConnection) => T | Promise<T>): Promise<T> {
-	const lease = await acquireSession(sessionPaths(SESSION, folder));
+	const lease = await acquireSession(testPaths(folder));
 	try {
 		return await use(lease.connection);
 	} finally {

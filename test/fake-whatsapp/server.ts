@@ -124,6 +124,8 @@ export class FakeWhatsApp {
 	private certChain?: Uint8Array;
 	private readonly startedAt = Date.now();
 	private silent = false;
+	private offlineMarkerHeld = false;
+	private readonly withheld: Array<{ match: (iq: ReceivedIq) => boolean; left: number }> = [];
 	private deviceRemoved = false;
 	private closed = false;
 
@@ -354,6 +356,28 @@ export class FakeWhatsApp {
 		await this.closeSoon(conn);
 	}
 
+	/**
+	 * While held, a login gets no `<ib><offline>` marker: Baileys keeps buffering its events (and
+	 * still receipts messages) as if the offline backlog were still arriving. Inject the backlog
+	 * with `injectMessage({ ..., attrs: { offline: '1' } })`, then `sendOfflineMarker` (or a kick).
+	 */
+	holdOfflineMarker(hold: boolean): void {
+		this.offlineMarkerHeld = hold;
+	}
+
+	/** `<ib><offline count=…>`: the end of the offline backlog; Baileys flushes its buffered events. */
+	sendOfflineMarker(count = 0, conn = this.requireConnection()): void {
+		conn.send(node('ib', { from: S_WHATSAPP_NET }, [node('offline', { count: String(count) })]));
+	}
+
+	/**
+	 * Leaves the next `count` IQs matching `match` unanswered (recorded with answered: false), as if
+	 * WhatsApp lost them; the server answers every other IQ as usual.
+	 */
+	withholdAnswers(match: (iq: ReceivedIq) => boolean, count = 1): void {
+		this.withheld.push({ match, left: count });
+	}
+
 	/** While silent the server records IQs but never answers them (client queries hang until their own timeout). */
 	setSilent(silent: boolean): void {
 		this.silent = silent;
@@ -460,8 +484,8 @@ export class FakeWhatsApp {
 				display_name: this.phone.pushName,
 			}),
 		);
-		// No offline backlog: lets Baileys leave its initial buffering state right away.
-		conn.send(node('ib', { from: S_WHATSAPP_NET }, [node('offline', { count: '0' })]));
+		// No offline backlog: lets Baileys leave its initial buffering state right away (unless held).
+		if (!this.offlineMarkerHeld) this.sendOfflineMarker(0, conn);
 		this.loginLog.push(conn);
 		const welcome = this.welcome.get(device);
 		if (welcome) {
@@ -507,7 +531,9 @@ export class FakeWhatsApp {
 			node: iq,
 			answered: false,
 		};
-		if (!this.silent) {
+		const withhold = this.withheld.find((w) => w.left > 0 && w.match(record));
+		if (withhold) withhold.left--;
+		if (!this.silent && !withhold) {
 			try {
 				conn.send(await answerIq(this.iqContext(), iq));
 				record.answered = true;

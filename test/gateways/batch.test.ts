@@ -15,8 +15,9 @@ beforeEach(() => gateway.reset());
 const phones = Array.from({ length: 12 }, (_, i) => `+1 555 000 ${String(1000 + i)}`);
 
 test('concurrency is bounded, results keep input order and pairedItem', async () => {
-	// Earlier items answer later, so completion order is the reverse of input order.
-	phones.forEach((_, i) => gateway.respond((r) => r.path.includes(`1555000${1000 + i}`), { status: 201, delayMs: 120 - i * 10, body: { i } }));
+	// Earlier items answer later, so completion order is the reverse of input order. The delays are
+	// long enough that the first four overlap even on a loaded machine.
+	phones.forEach((_, i) => gateway.respond((r) => r.path.includes(`1555000${1000 + i}`), { status: 201, delayMs: 400 - i * 25, body: { i } }));
 	const result = await runChatsNode({
 		credentials: wahaCredentials(gateway),
 		parameters: { resource: 'chat', operation: 'archive', chatId: chat('={{ $json.phone }}'), options: { concurrency: 4 } } as never,

@@ -57,44 +57,66 @@ function expectKeyOnEveryRequest(): void {
 describe('Evolution chat operations', () => {
 	const lastMessage = { key: { remoteJid: JID, fromMe: false, id: '3EB0AAAA0002' }, messageTimestamp: 1_700_000_200 };
 
+	// Evolution's own archive failure: its look-up of the last message found nothing (or failed).
+	const archiveLookupFailed = {
+		status: 500,
+		body: {
+			status: 500,
+			error: 'Internal Server Error',
+			response: { message: [{ archived: false, message: ['An error occurred while archiving the chat. Open a calling.', '[object Object]'] }] },
+		},
+	};
+
 	test.each([
-		['archive', 'archiveChat', { lastMessage, chat: JID, archive: true }, { archived: true }, { chatId: JID, archived: true }],
+		['archive', true, { archived: true }],
 		// Evolution answers `archived: true` for unarchiving too; the node's own field says what was done.
-		['unarchive', 'archiveChat', { lastMessage, chat: JID, archive: false }, { archived: false }, { chatId: JID, archived: true }],
-		['markUnread', 'markChatUnread', { lastMessage, chat: JID }, { unread: true }, { chatId: JID, markedChatUnread: true }],
-	])('%s looks up the last message, then sends POST /chat/%s', async (operation, action, body, fields, raw) => {
+		['unarchive', false, { archived: false }],
+	])('%s sends one request: the chat alone, Evolution finds its last message', async (operation, archive, fields) => {
 		const result = await run({ resource: 'chat', operation, chatId: chat('+91 99880-66776') });
-		expect(wire()).toEqual([`POST ${BASE('chat', 'findMessages')}`, `POST ${BASE('chat', action)}`]);
-		expect(gateway.requests[0].body).toEqual({ where: { key: { remoteJid: JID } }, page: 1, offset: 1 });
-		expect(gateway.requests[1].body).toEqual(body);
+		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`]);
+		expect(gateway.requests[0].body).toEqual({ chat: JID, archive });
 		expectKeyOnEveryRequest();
-		expect(result.output).toEqual([{ json: { success: true, chatId: JID, ...fields, raw }, pairedItem: { item: 0 } }]);
+		expect(result.output).toEqual([{ json: { success: true, chatId: JID, ...fields, raw: { chatId: JID, archived: true } }, pairedItem: { item: 0 } }]);
 	});
 
-	test('archive sends the group last message key with its participant', async () => {
+	test('markUnread looks up the last message, then sends POST /chat/markChatUnread', async () => {
+		const result = await run({ resource: 'chat', operation: 'markUnread', chatId: chat('+91 99880-66776') });
+		expect(wire()).toEqual([`POST ${BASE('chat', 'findMessages')}`, `POST ${BASE('chat', 'markChatUnread')}`]);
+		expect(gateway.requests[0].body).toEqual({ where: { key: { remoteJid: JID } }, page: 1, offset: 1 });
+		expect(gateway.requests[1].body).toEqual({ lastMessage, chat: JID });
+		expectKeyOnEveryRequest();
+		expect(result.output).toEqual([
+			{ json: { success: true, chatId: JID, unread: true, raw: { chatId: JID, markedChatUnread: true } }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('when Evolution’s own look-up fails, archive sends the group last message key with its participant', async () => {
+		gateway.respond(`POST ${BASE('chat', 'archiveChat')}`, archiveLookupFailed);
 		await run({ resource: 'chat', operation: 'archive', chatId: chat(GROUP) });
-		expect(gateway.requests[1].body).toEqual({
+		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`, `POST ${BASE('chat', 'findMessages')}`, `POST ${BASE('chat', 'archiveChat')}`]);
+		expect(gateway.requests[2].body).toEqual({
 			lastMessage: { key: { remoteJid: GROUP, fromMe: false, id: 'ABCDBBBB0001', participant: '15550002222@s.whatsapp.net' }, messageTimestamp: 1_700_000_300 },
 			chat: GROUP,
 			archive: true,
 		});
 	});
 
-	test('archive of a chat without stored messages is explained and not sent', async () => {
+	test('archive of a chat without stored messages is explained after Evolution’s own look-up fails, without retrying it', async () => {
 		const result = await attempt({ resource: 'chat', operation: 'archive', chatId: chat('+1 555 000 9999') });
 		expect(result.error?.message).toBe(
 			'Evolution API has no stored message in chat 15550009999@s.whatsapp.net; to archive a chat WhatsApp needs its last message. ' +
 				'Send or receive a message in the chat first, or check that Evolution saves messages (DATABASE_SAVE_DATA_NEW_MESSAGE)',
 		);
-		expect(wire()).toEqual([`POST ${BASE('chat', 'findMessages')}`]);
+		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`, `POST ${BASE('chat', 'findMessages')}`]);
 	});
 
 	test('a last message of another chat (a store ignoring the filter) is never used', async () => {
+		gateway.respond(`POST ${BASE('chat', 'archiveChat')}`, archiveLookupFailed);
 		const foreign = evolutionRecord({ remoteJid: PAGED, fromMe: true, id: 'PAGE0007' }, 1_700_001_006);
 		gateway.respond(`POST ${BASE('chat', 'findMessages')}`, { status: 200, body: { messages: { total: 1, pages: 1, currentPage: 1, records: [foreign] } } });
 		const result = await attempt({ resource: 'chat', operation: 'archive', chatId: chat(JID) });
 		expect(result.error?.message).toMatch(/^Evolution API has no stored message in chat 919988066776@s\.whatsapp\.net; to archive a chat/);
-		expect(gateway.requestsTo('POST', BASE('chat', 'archiveChat'))).toHaveLength(0);
+		expect(gateway.requestsTo('POST', BASE('chat', 'archiveChat'))).toHaveLength(1);
 	});
 
 	test('get many pages through every chat with Return All', async () => {
@@ -328,8 +350,10 @@ describe('Evolution errors', () => {
 			error: 'Internal Server Error',
 			response: { message: [{ archived: false, message: ['An error occurred while archiving the chat. Open a calling.', 'Error: Connection Closed'] }] },
 		};
-		gateway.respond(`POST ${BASE('chat', 'archiveChat')}`, { status: 500, body: failure });
+		gateway.respond(`POST ${BASE('chat', 'archiveChat')}`, { status: 500, body: failure }, { status: 500, body: failure });
 		const result = await archive({ maxRetries: 0 });
+		// The chat alone, then with the key looked up here: both refused by Evolution.
+		expect(gateway.requestsTo('POST', BASE('chat', 'archiveChat'))).toHaveLength(2);
 		expect(result.error?.message).toBe('Evolution API failed (HTTP 500): An error occurred while archiving the chat. Open a calling.; Error: Connection Closed');
 	});
 

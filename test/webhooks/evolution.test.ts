@@ -37,7 +37,7 @@ beforeEach(() => {
 
 function adapter(secret?: string, instanceName = EVOLUTION_INSTANCE): WebhookAdapter {
 	const http = new GatewayHttpClient('Evolution API', { baseUrl: gateway.url, apiKeyHeader: 'apikey', apiKey: TEST_API_KEY, timeoutMs: 5000, maxRetries: 0 });
-	return createEvolutionWebhooks(http, instanceName, secret);
+	return createEvolutionWebhooks(http, instanceName, secret, TEST_API_KEY);
 }
 
 /** A delivery as Evolution's webhook controller posts it. */
@@ -250,8 +250,24 @@ describe('the webhook JWT', () => {
 		expect(() => check(`Bearer ${evolutionToken(SECRET, nowSeconds - 630, nowSeconds - 30)}`)).not.toThrow();
 	});
 
-	test('without a secret nothing is checked', () => {
-		expect(() => adapter().verify(delivery('messages.upsert', {}), NOW_MS)).not.toThrow();
+	test('without a secret in the credentials or a registration, every call is refused', () => {
+		expect(() => adapter().verify(delivery('messages.upsert', {}), NOW_MS)).toThrow(
+			'Unsigned webhook call refused: this trigger has no webhook secret yet. Deactivate and activate the workflow again so it registers a signed webhook, or set a Webhook Secret in the credentials',
+		);
+	});
+
+	test('without a secret in the credentials, the registration generates one and calls must be signed with it', async () => {
+		const state: RegistrationState = {};
+		await adapter().register(URL, ['message'], state);
+		const jwtKey = (instance.webhook?.headers as { jwt_key?: string }).jwt_key!;
+		expect(jwtKey).toMatch(/^[0-9a-f]{64}$/);
+		expect(state.webhookSecret).toBe(jwtKey);
+		const verify = (authorization?: string) => adapter().verify(delivery('messages.upsert', {}, {}, authorization ? { authorization } : {}), NOW_MS, state);
+		expect(() => verify(`Bearer ${evolutionToken(jwtKey)}`)).not.toThrow();
+		expect(() => verify()).toThrow(WebhookRejectedError);
+		expect(() => verify(`Bearer ${evolutionToken('guessed')}`)).toThrow('Invalid webhook token signature');
+		await adapter().unregister(URL, state);
+		expect(state).toEqual({});
 	});
 
 	test.each([
@@ -351,12 +367,16 @@ describe('registering the webhook', () => {
 			byEvents: true,
 			base64: true,
 		};
-		expect(state).toEqual({ [PREVIOUS_WEBHOOK]: previous });
+		// Kept sealed: the CRM's token is not readable in the workflow's static data.
+		expect(state[PREVIOUS_WEBHOOK]).toMatchObject({ sealed: 'aes-256-gcm+scrypt' });
+		expect(JSON.stringify(state)).not.toContain('crm-token');
+		expect(JSON.stringify(state)).not.toContain('crm.example.com');
+		const generated = state.webhookSecret as string;
 		expect(gateway.requests[1].body).toEqual({
-			webhook: { enabled: true, url: URL, events: ['MESSAGES_DELETE', 'MESSAGES_UPDATE', 'CHATS_UPDATE'], headers: {}, byEvents: false, base64: false },
+			webhook: { enabled: true, url: URL, events: ['MESSAGES_DELETE', 'MESSAGES_UPDATE', 'CHATS_UPDATE'], headers: { jwt_key: generated }, byEvents: false, base64: false },
 		});
 		// The CRM's token must not be sent to n8n: Evolution keeps stored headers unless told otherwise.
-		expect(instance.webhook).toMatchObject({ url: URL, headers: {}, webhookByEvents: false });
+		expect(instance.webhook).toMatchObject({ url: URL, headers: { jwt_key: generated }, webhookByEvents: false });
 
 		gateway.reset();
 		await hooks.unregister(URL, state);
@@ -371,9 +391,37 @@ describe('registering the webhook', () => {
 		const state: RegistrationState = {};
 		await hooks.register(URL, ['message'], state);
 		await hooks.register(URL, ['message', 'chat.delete'], state);
-		expect((state[PREVIOUS_WEBHOOK] as { url: string }).url).toBe('https://crm.example.com/hooks/evolution');
 		await hooks.unregister(URL, state);
 		expect(instance.webhook?.url).toBe('https://crm.example.com/hooks/evolution');
+	});
+
+	test('the kept webhook opens only with the API key it was sealed with; a failed restore can be repeated', async () => {
+		instance.webhook = crmWebhook();
+		const state: RegistrationState = {};
+		await adapter().register(URL, ['message'], state);
+		const http = new GatewayHttpClient('Evolution API', { baseUrl: gateway.url, apiKeyHeader: 'apikey', apiKey: TEST_API_KEY, timeoutMs: 5000, maxRetries: 0 });
+		const otherKey = createEvolutionWebhooks(http, EVOLUTION_INSTANCE, undefined, 'a-rotated-api-key');
+		const failure = otherKey.unregister(URL, state);
+		await expect(failure).rejects.toThrow(InvalidInputError);
+		await expect(otherKey.unregister(URL, state)).rejects.toThrow(
+			`the API key the workflow was activated with: the webhook to restore on instance "${EVOLUTION_INSTANCE}" cannot be read with the current credentials`,
+		);
+		expect(instance.webhook?.url).toBe(URL);
+		expect(state[PREVIOUS_WEBHOOK]).toMatchObject({ sealed: 'aes-256-gcm+scrypt' });
+		await adapter().unregister(URL, state);
+		expect(instance.webhook).toMatchObject({ url: 'https://crm.example.com/hooks/evolution', headers: { Authorization: 'Bearer crm-token' } });
+	});
+
+	test('a webhook kept in plain text by an older version is sealed on the next registration, and still restored', async () => {
+		const previous = { enabled: true, url: 'https://crm.example.com/hooks/evolution', events: ['MESSAGES_UPSERT'], headers: { Authorization: 'Bearer crm-token' }, byEvents: false, base64: false };
+		// Our webhook is set (by the older version, which kept the CRM's in plain text).
+		instance.webhook = { ...crmWebhook(), url: URL, headers: {}, events: ['MESSAGES_UPSERT'] };
+		const state: RegistrationState = { [PREVIOUS_WEBHOOK]: previous };
+		await adapter(SECRET).register(URL, ['message'], state);
+		expect(state[PREVIOUS_WEBHOOK]).toMatchObject({ sealed: 'aes-256-gcm+scrypt' });
+		expect(JSON.stringify(state)).not.toContain('crm-token');
+		await adapter(SECRET).unregister(URL, state);
+		expect(gateway.requests.at(-1)?.body).toEqual({ webhook: previous });
 	});
 
 	test('a webhook someone set after ours is left alone', async () => {

@@ -4,7 +4,9 @@
  * nothing, and activation edits only our own entry in the session's webhook list.
  */
 import { createHmac } from 'node:crypto';
-import { GatewayTestServer } from '../gateway-server/GatewayTestServer';
+import { WahaWebhooks } from '../../nodes/backends/waha/WahaWebhooks';
+import { GatewayHttpClient } from '../../nodes/transport/GatewayHttpClient';
+import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { wahaCredentials } from '../helpers/whatsAppChatsNode';
 
@@ -117,10 +119,51 @@ describe('signatures', () => {
 		expect(response).toEqual({ status: 401, body: { error: 'Stale or undated webhook delivery refused' } });
 	});
 
-	test('without a secret in the credentials, unsigned deliveries are accepted', async () => {
+	test('a valid signature followed by junk is refused', async () => {
+		await start();
+		const body = message();
+		const { raw, headers } = signed(body);
+		for (const junk of ['zz', ' 00', 'ff', 'g']) {
+			const response = await trigger.post(undefined, { ...headers, 'X-Webhook-Hmac': headers['X-Webhook-Hmac'] + junk }, raw);
+			expect(response).toEqual({ status: 401, body: { error: 'Invalid X-Webhook-Hmac signature' } });
+		}
+		expect(trigger.executions).toHaveLength(0);
+		expect((await trigger.post(undefined, { ...headers, 'X-Webhook-Hmac': headers['X-Webhook-Hmac'].toUpperCase() }, raw)).status).toBe(200);
+	});
+
+	test('without a secret in the credentials and before activation, nothing is accepted, not even a forged event dated 1970', async () => {
 		trigger = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway' } });
-		expect((await trigger.post(message())).status).toBe(200);
+		const forged = { ...message(), timestamp: 0 };
+		expect(await trigger.post(forged)).toEqual({
+			status: 401,
+			body: {
+				error: 'Unsigned webhook call refused: this trigger has no webhook secret yet. Deactivate and activate the workflow again so it registers a signed webhook, or set a Webhook Secret in the credentials',
+			},
+		});
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	test('without a secret in the credentials, activation registers a generated one: unsigned and forged calls get 401, signed ones pass', async () => {
+		gateway.state.sessionConfigs.set('default', { webhooks: [] });
+		trigger = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway' } });
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		const [ours] = gateway.state.sessionConfigs.get('default')!.webhooks as Array<{ url: string; hmac: { key: string } }>;
+		expect(ours.url).toBe(trigger.webhookUrl);
+		expect(ours.hmac.key).toMatch(/^[0-9a-f]{64}$/);
+		expect(Object.values(trigger.staticData).map((node) => (node as { webhookSecret?: string }).webhookSecret)).toEqual([ours.hmac.key]);
+
+		expect(await trigger.post(message())).toEqual({ status: 401, body: { error: 'Missing X-Webhook-Hmac signature' } });
+		expect((await deliver({ ...message(), timestamp: 0 }, 'guessed')).status).toBe(401);
+		expect(trigger.executions).toHaveLength(0);
+		expect((await deliver(message(), ours.hmac.key)).status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
+
+		// Activated again (n8n restarted): the same registration, the same secret.
+		expect(await trigger.activate()).toEqual({ existedBefore: true });
+		expect(await trigger.deactivate()).toBe(true);
+		expect(gateway.state.sessionConfigs.get('default')!.webhooks).toEqual([]);
+		expect(JSON.stringify(trigger.staticData)).not.toContain(ours.hmac.key);
+		expect((await deliver(message(), ours.hmac.key)).status).toBe(401);
 	});
 });
 
@@ -176,5 +219,118 @@ describe('registration in the WAHA session', () => {
 
 		expect(await trigger.deactivate()).toBe(true);
 		expect(gateway.state.sessionConfigs.get('default')).toEqual({ metadata: { team: 'support' }, webhooks: [foreign] });
+	});
+});
+
+describe('other sessions', () => {
+	test('a delivery for another session answers 200 and starts nothing', async () => {
+		await start();
+		const other = { ...envelope('message', { id: `false_${CHAT}_SUPPORT1`, from: CHAT, fromMe: false, body: 'for support' }), session: 'support' };
+		expect(await deliver(other)).toEqual({ status: 200, body: { message: 'Webhook call received' } });
+		expect(trigger.executions).toHaveLength(0);
+		await deliver(envelope('message', { id: `false_${CHAT}_DEFAULT1`, from: CHAT, fromMe: false, body: 'for us' }));
+		expect(trigger.executions.map((items) => items[0].json.session)).toEqual(['default']);
+	});
+});
+
+describe('de-duplication on WAHA’s event id', () => {
+	test('a signed delivery replayed with the same event id starts nothing, whatever it carries', async () => {
+		await start();
+		const first = envelope('message', { id: `false_${CHAT}_REPLAY1`, from: CHAT, fromMe: false, body: 'pay invoice 42' });
+		const { raw, headers } = signed(first);
+		expect((await trigger.post(undefined, headers, raw)).status).toBe(200);
+		expect((await trigger.post(undefined, { ...headers, 'X-Webhook-Request-Id': 'req_other' }, raw)).status).toBe(200);
+		// Same event id, other content: a second delivery of WAHA's one event, not a new change.
+		await deliver({ ...first, payload: { ...first.payload, id: `false_${CHAT}_REPLAY2` } });
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	test('changes without an id of their own are told apart by the event id, and repeats of one event id start nothing', async () => {
+		await start({}, ['session.status', 'message']);
+		const timestamp = Date.now();
+		const working = envelope('session.status', { status: 'WORKING' }, timestamp);
+		const failed = envelope('session.status', { status: 'FAILED' }, timestamp);
+		const workingAgain = envelope('session.status', { status: 'WORKING' }, timestamp);
+		for (const body of [working, failed, workingAgain, working]) await deliver(body);
+		expect(trigger.executions.map((items) => items[0].json.data)).toEqual([{ status: 'WORKING' }, { status: 'FAILED' }, { status: 'WORKING' }]);
+
+		// Messages WAHA sends without a payload id are not all one message.
+		await deliver(envelope('message', { from: CHAT, fromMe: false, body: 'first' }));
+		await deliver(envelope('message', { from: CHAT, fromMe: false, body: 'second' }));
+		expect(trigger.executions.slice(3).map((items) => items[0].json.data)).toMatchObject([{ text: 'first' }, { text: 'second' }]);
+	});
+
+	test('an envelope without an id is de-duplicated on X-Webhook-Request-Id', async () => {
+		await start({}, ['session.status']);
+		const { id: _id, ...body } = envelope('session.status', { status: 'STARTING' });
+		const { raw, headers } = signed(body);
+		await trigger.post(undefined, { ...headers, 'X-Webhook-Request-Id': 'req_same' }, raw);
+		await trigger.post(undefined, { ...headers, 'X-Webhook-Request-Id': 'req_same' }, raw);
+		expect(trigger.executions).toHaveLength(1);
+	});
+});
+
+describe('registration races and lost registrations', () => {
+	afterEach(() => (gateway.latencyMs = 0));
+
+	const webhookUrls = () => ((gateway.state.sessionConfigs.get('default')?.webhooks ?? []) as Array<{ url: string }>).map((webhook) => webhook.url);
+
+	test('two triggers activated at the same moment on one session both end up registered', async () => {
+		gateway.state.sessionConfigs.set('default', { webhooks: [{ url: 'https://crm.example/hooks/waha', events: ['message'], hmac: null }] });
+		// Every request takes a while, so both activations read the list before either writes it.
+		gateway.latencyMs = 40;
+		const first = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway', events: ['message'] } });
+		const second = await startTrigger({ credentials: wahaCredentials(gateway), parameters: { source: 'gateway', events: ['message'] } });
+		try {
+			await Promise.all([first.activate(), second.activate()]);
+			expect(webhookUrls().sort()).toEqual(['https://crm.example/hooks/waha', first.webhookUrl, second.webhookUrl].sort());
+			expect(await first.activate()).toEqual({ existedBefore: true });
+			expect(await second.activate()).toEqual({ existedBefore: true });
+			await Promise.all([first.deactivate(), second.deactivate()]);
+			expect(webhookUrls()).toEqual(['https://crm.example/hooks/waha']);
+		} finally {
+			await first.close();
+			await second.close();
+		}
+	});
+
+	test('registrations from several processes at once converge (write, read back, write again)', async () => {
+		gateway.state.sessionConfigs.set('default', { webhooks: [] });
+		gateway.latencyMs = 25;
+		const http = () => new GatewayHttpClient('WAHA', { baseUrl: gateway.url, apiKeyHeader: 'X-Api-Key', apiKey: TEST_API_KEY, timeoutMs: 5000, maxRetries: 0 });
+		// A queue of its own each, as in separate n8n processes: nothing in this process orders them.
+		const processes = [1, 2, 3].map((n) => ({
+			url: `https://n8n-${n}.example/webhook/${n}/whatsapp-chats`,
+			hooks: new WahaWebhooks(http(), 'default', `secret-${n}`, `process-${n}`),
+		}));
+		await Promise.all(processes.map(({ url, hooks }) => hooks.register(url, ['message'], {})));
+		expect(webhookUrls().sort()).toEqual(processes.map(({ url }) => url).sort());
+		for (const { url, hooks } of processes) expect(await hooks.isRegistered(url, ['message'], {})).toBe(true);
+		await Promise.all(processes.map(({ url, hooks }) => hooks.unregister(url, {})));
+		expect(webhookUrls()).toEqual([]);
+	});
+
+	test('checkExists notices a registration that was lost or overwritten with another key, and activation makes it again', async () => {
+		gateway.state.sessionConfigs.set('default', { webhooks: [] });
+		await start({}, ['message']);
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		const config = gateway.state.sessionConfigs.get('default')!;
+		const ours = (config.webhooks as Array<Record<string, unknown>>)[0];
+
+		// A stale writer put back an older entry of ours (unsigned, other events).
+		config.webhooks = [{ ...ours, hmac: null, events: ['message.any', 'session.status'] }];
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		expect(config.webhooks).toBeDefined();
+		expect(gateway.state.sessionConfigs.get('default')!.webhooks).toEqual([ours]);
+
+		// Lost altogether.
+		gateway.state.sessionConfigs.set('default', { webhooks: [] });
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
+		expect(gateway.state.sessionConfigs.get('default')!.webhooks).toEqual([ours]);
+
+		// The events changed in the node: the registration no longer matches.
+		await trigger.close();
+		await start({}, ['message', 'message.revoked']);
+		expect(await trigger.activate()).toEqual({ existedBefore: false });
 	});
 });

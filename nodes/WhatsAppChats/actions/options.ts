@@ -2,8 +2,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { InvalidInputError } from '../../backends/errors';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../../backends/createBackend';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../transport/GatewayHttpClient';
 
 export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_MAX_RESPONSE_MIB = DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024;
 
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
@@ -34,7 +36,16 @@ export const optionsCollection: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 100 },
 			default: 30000,
-			description: 'How long to wait for one answer, in milliseconds',
+			description:
+				'How long one answer may take, headers and body, in milliseconds. An item with its retries gets at most Timeout × (Max Retries + 1).',
+		},
+		{
+			displayName: 'Max Response Size (MiB)',
+			name: 'maxResponseMiB',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1024 },
+			default: DEFAULT_MAX_RESPONSE_MIB,
+			description: 'Largest gateway answer accepted, counted after decompression; a bigger one fails the item instead of filling memory',
 		},
 	],
 };
@@ -45,14 +56,24 @@ export interface BatchOptions {
 }
 
 export function readBatchOptions(ctx: IExecuteFunctions): BatchOptions {
-	const options = ctx.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; timeout?: number };
+	const options = ctx.getNodeParameter('options', 0, {}) as {
+		concurrency?: number;
+		maxRetries?: number;
+		timeout?: number;
+		maxResponseMiB?: number;
+	};
 	const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 	const maxRetries = options.maxRetries ?? DEFAULT_TRANSPORT.maxRetries;
 	const timeoutMs = options.timeout ?? DEFAULT_TRANSPORT.timeoutMs;
 	check('Concurrency', concurrency, 1, 50);
 	check('Max Retries', maxRetries, 0, 10);
+	const maxResponseMiB = options.maxResponseMiB ?? DEFAULT_MAX_RESPONSE_MIB;
 	check('Timeout (Ms)', timeoutMs, 100, 600_000);
-	return { concurrency, transport: { ...DEFAULT_TRANSPORT, timeoutMs, maxRetries } };
+	check('Max Response Size (MiB)', maxResponseMiB, 1, 1024);
+	return {
+		concurrency,
+		transport: { ...DEFAULT_TRANSPORT, timeoutMs, maxRetries, maxResponseBytes: maxResponseMiB * 1024 * 1024 },
+	};
 }
 
 function check(field: string, value: unknown, min: number, max: number): void {

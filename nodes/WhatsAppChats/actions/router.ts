@@ -8,6 +8,8 @@ import { createBackend, type ConnectionCredentials } from '../../backends/create
 import { UnsupportedOperationError } from '../../backends/errors';
 import { OPERATION_LABELS, type WhatsAppBackend } from '../../backends/WhatsAppBackend';
 import { mapWithConcurrency } from '../../transport/concurrency';
+import { itemBudgetMs, withItemBudget } from '../../transport/itemBudget';
+import { redactError, SecretRedactor } from '../../transport/secrets';
 import * as chat from './chat';
 import * as message from './message';
 import { toNodeError } from './nodeErrors';
@@ -34,12 +36,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	let batch: BatchOptions;
 	let backend: WhatsAppBackend;
+	// Every secret of the credentials; nothing leaves this node (output, error, log) holding one.
+	let secrets = new SecretRedactor([]);
 	try {
 		batch = readBatchOptions(this);
-		backend = await createBackend(await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi'), batch.transport);
+		const credentials = await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi');
+		secrets = SecretRedactor.fromCredentials(credentials);
+		backend = await createBackend(credentials, batch.transport);
 	} catch (error) {
-		throw toNodeError(node, error, 0);
+		throw redactError(toNodeError(node, error, 0), secrets);
 	}
+	const budgetMs = itemBudgetMs(batch.transport.timeoutMs, batch.transport.maxRetries);
 
 	try {
 		const prepared = items.map((_, itemIndex): Prepared => {
@@ -49,7 +56,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				}
 				return { ok: true, input: operation.readInput(this, itemIndex) };
 			} catch (error) {
-				const nodeError = toNodeError(node, error, itemIndex);
+				const nodeError = redactError(toNodeError(node, error, itemIndex), secrets);
 				if (!continueOnFail) throw nodeError;
 				return { ok: false, error: nodeError };
 			}
@@ -61,9 +68,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			async (item, itemIndex) => {
 				if (!item.ok) throw item.error;
 				try {
-					return await operation.execute(backend, item.input, this);
+					// One time budget per item, shared by its look-ups, its request and their retries.
+					return await withItemBudget(budgetMs, () => operation.execute(backend, item.input, this));
 				} catch (error) {
-					throw toNodeError(node, error, itemIndex);
+					throw redactError(toNodeError(node, error, itemIndex), secrets);
 				}
 			},
 			{ stopOnError: !continueOnFail },
@@ -72,7 +80,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [
 			settled.flatMap((result, itemIndex) =>
 				result.ok
-					? result.value.map((output) => ({ ...output, pairedItem: { item: itemIndex } }))
+					? result.value.map((output) => ({ ...output, json: secrets.value(output.json), pairedItem: { item: itemIndex } }))
 					: [{ json: errorJson(result.error), ...errorOutputMarker(node, result.error), pairedItem: { item: itemIndex } }],
 			),
 		];

@@ -10,7 +10,8 @@ export async function searchChats(this: ILoadOptionsFunctions, filter?: string, 
 			throw new Error(`${backend.label} offers no chat list: switch the Chat field to "By ID" and enter a phone number or chat ID`);
 		}
 		const offset = Number(paginationToken ?? 0);
-		const chats = await backend.listChats({ limit: PAGE_SIZE, offset });
+		// Never more than a page, even from a gateway that ignores the limit.
+		const chats = (await backend.listChats({ limit: PAGE_SIZE, offset })).slice(0, PAGE_SIZE);
 		const needle = filter?.trim().toLowerCase();
 		const matching = needle
 			? chats.filter((chat) => chat.id.toLowerCase().includes(needle) || chat.name?.toLowerCase().includes(needle))

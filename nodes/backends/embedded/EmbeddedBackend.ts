@@ -17,7 +17,7 @@ import type {
 	WhatsAppBackend,
 } from '../WhatsAppBackend';
 import type { SessionConnection } from './connection';
-import { EMBEDDED_LABEL, fromBaileysError, noLastMessageError, notPairedError, unknownMessageError } from './embeddedErrors';
+import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
 import type { StoredChat, StoredKey, StoredMessage } from './store';
@@ -32,8 +32,8 @@ const STATUS_WAIT_MS = 10_000;
 type LastMessages = Array<{ key: StoredKey; messageTimestamp: number }>;
 
 /** What createBackend calls (lazily, so gateway users never load this code or Baileys). */
-export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string }, timeoutMs: number): EmbeddedBackend {
-	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder), timeoutMs);
+export function createEmbeddedBackend(credentials: { session?: string; authFolder?: string; sessionSecret?: string }, timeoutMs: number): EmbeddedBackend {
+	return new EmbeddedBackend(sessionPaths(credentials.session || 'default', credentials.authFolder, credentials.sessionSecret), timeoutMs);
 }
 
 export class EmbeddedBackend implements WhatsAppBackend {
@@ -141,7 +141,12 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	async getSessionStatus(): Promise<SessionStatus> {
 		const connection = await this.connection();
 		if (connection.isPaired) await connection.settledState(Math.min(this.timeoutMs, STATUS_WAIT_MS));
-		return connection.status();
+		// No route to WhatsApp: say what failed rather than report "reconnecting".
+		const unreachable = connection.unreachableError;
+		if (unreachable) throw unreachable;
+		const status = connection.status();
+		connection.acknowledgeStoreNotice();
+		return status;
 	}
 
 	async logout(): Promise<BackendAnswer> {
@@ -151,13 +156,20 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { raw: { session: connection.session, loggedOut: true, unlinked: me } };
 	}
 
+	/** The credential test: an error (which n8n shows) unless the session is paired and connects. */
 	async verifyConnection(): Promise<string> {
-		const connection = await this.connection();
-		if (!connection.isPaired) {
-			return `Embedded session "${connection.session}" is ready but not paired yet: run the WhatsApp Chats node with Session → Get QR`;
+		// Its own short lease: a credential test does not keep the session connected afterwards.
+		const lease = await acquireSession(this.paths, 'check');
+		try {
+			const connection = lease.connection;
+			if (!connection.isPaired) throw notPairedError(connection.session, connection.currentState === 'loggedOut');
+			await connection.whenOpen(this.timeoutMs);
+			const connected = `Connected to WhatsApp as ${connection.status().me ?? 'unknown'} (embedded session "${connection.session}")`;
+			if (isQueueMode()) throw new GatewayError(EMBEDDED_LABEL, 'rejected', `${connected}; however,${queueModeNote()}`);
+			return connected;
+		} finally {
+			lease.release();
 		}
-		await connection.whenOpen(this.timeoutMs);
-		return `Connected to WhatsApp as ${connection.status().me ?? 'unknown'} (embedded session "${connection.session}")`;
 	}
 
 	async release(): Promise<void> {
@@ -182,19 +194,35 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	private async pairedConnection(): Promise<SessionConnection> {
 		const connection = await this.connection();
 		if (!connection.isPaired) throw notPairedError(connection.session, connection.currentState === 'loggedOut');
+		await connection.checkStorage();
 		return connection;
 	}
 
 	private async openSocket(): Promise<{ connection: SessionConnection; sock: WASocket }> {
 		const connection = await this.connection();
-		return { connection, sock: await connection.whenOpen(this.timeoutMs) };
+		const sock = await connection.whenOpen(this.timeoutMs);
+		await connection.checkStorage();
+		return { connection, sock };
 	}
 
-	/** A Baileys call with the timeout, its errors in words a person understands. */
-	private async call<T>(connection: SessionConnection, work: Promise<T>, what: string): Promise<T> {
+	/**
+	 * A Baileys call with the timeout, its errors in words a person understands. A call on the open
+	 * socket that times out replaces that socket (see SessionConnection.replaceSocket), so the next
+	 * call does not queue behind the abandoned one.
+	 */
+	private async call<T>(connection: SessionConnection, work: Promise<T>, what: string, sock?: WASocket): Promise<T> {
 		try {
 			return await withTimeout(work, this.timeoutMs, what);
 		} catch (error) {
+			if (sock && error instanceof GatewayError && error.kind === 'timeout') {
+				connection.replaceSocket(sock, `${what} was abandoned after ${this.timeoutMs} ms`);
+				throw new GatewayError(
+					EMBEDDED_LABEL,
+					'timeout',
+					`${error.message}. The embedded session "${connection.session}" reconnects at once so the next call does not wait for this one; ` +
+						'the change may or may not have reached WhatsApp: check the chat on the phone before retrying',
+				);
+			}
 			throw fromBaileysError(error, connection.session, what);
 		}
 	}
@@ -209,7 +237,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const jid = connection.store.resolveChatId(chat.jid);
 		const lastMessages = connection.store.lastMessages(jid);
 		if (lastMessages.length === 0) throw noLastMessageError(connection.session, chat.jid, action);
-		await this.call(connection, sock.chatModify(modification(lastMessages), jid), `${action} of chat ${chat.jid}`);
+		await this.call(connection, sock.chatModify(modification(lastMessages), jid), `${action} of chat ${chat.jid}`, sock);
 		afterwards?.(connection, jid);
 		const [last] = lastMessages;
 		return { raw: { chatId: jid, action, lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp } };
@@ -223,7 +251,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	): Promise<BackendAnswer> {
 		const { connection, sock } = await this.openSocket();
 		const key = this.keyOf(connection, message);
-		const sent = await this.call(connection, sock.sendMessage(key.remoteJid, content({ ...key })), `${action} message "${message.id}" in chat ${message.chat.jid}`);
+		const sent = await this.call(connection, sock.sendMessage(key.remoteJid, content({ ...key })), `${action} message "${message.id}" in chat ${message.chat.jid}`, sock);
 		afterwards?.(connection, key);
 		return { raw: sentSummary(sent), resolved: resolvedRef(message, key) };
 	}
@@ -232,7 +260,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const { connection, sock } = await this.openSocket();
 		const key = this.keyOf(connection, message);
 		const what = `${starred ? 'star' : 'unstar'} message "${message.id}" in chat ${message.chat.jid}`;
-		await this.call(connection, sock.star(key.remoteJid, [{ id: key.id, fromMe: key.fromMe }], starred), what);
+		await this.call(connection, sock.star(key.remoteJid, [{ id: key.id, fromMe: key.fromMe }], starred), what, sock);
 		connection.store.updateMessage(key.remoteJid, key.id, { starred });
 		return { raw: { chatId: key.remoteJid, messageId: key.id, fromMe: key.fromMe, starred }, resolved: resolvedRef(message, key) };
 	}

@@ -4,7 +4,7 @@
  * restart after a crash at any moment) sees either the old or the new content, never a mix.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 const TEMP_MARK = '.tmp-';
@@ -21,8 +21,19 @@ const FILE_MODE = 0o600;
 const FOLDER_MODE = 0o700;
 const PARALLEL_WRITES = 16;
 
+/** Creates the folder and any missing parents, owner-only. */
 export async function ensureFolder(folder: string): Promise<void> {
 	await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+}
+
+/** Makes an existing folder owner-only (a folder the package adopts). */
+export async function restrictFolder(folder: string): Promise<void> {
+	await chmod(folder, FOLDER_MODE);
+}
+
+/** The name of the file a temp file of ours was staged for, or undefined when it is not ours. */
+export function tempFileTarget(name: string): string | undefined {
+	return /^(.+)\.tmp-\d+-\d+$/.exec(name)?.[1];
 }
 
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
@@ -72,8 +83,11 @@ export async function readJsonFile<T>(file: string, reviver?: (key: string, valu
 	return text === undefined ? undefined : (JSON.parse(text, reviver) as T);
 }
 
-/** Removes temp files a crash left behind (only ever half-written copies, never the real files). */
-export async function removeLeftoverTempFiles(folder: string): Promise<number> {
+/**
+ * Removes temp files a crash left behind (only ever half-written copies, never the real files):
+ * only those named as this module names them, for a target `isOwn` accepts. Nothing else is touched.
+ */
+export async function removeLeftoverTempFiles(folder: string, isOwn: (target: string) => boolean): Promise<number> {
 	let names: string[];
 	try {
 		names = await readdir(folder);
@@ -81,7 +95,10 @@ export async function removeLeftoverTempFiles(folder: string): Promise<number> {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
 		throw error;
 	}
-	const leftovers = names.filter((name) => name.includes(TEMP_MARK));
+	const leftovers = names.filter((name) => {
+		const target = tempFileTarget(name);
+		return target !== undefined && isOwn(target);
+	});
 	await Promise.all(leftovers.map((name) => unlink(path.join(folder, name)).catch(ignoreMissing)));
 	return leftovers.length;
 }

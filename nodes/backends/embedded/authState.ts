@@ -1,15 +1,19 @@
 /**
  * The auth state of an embedded session (creds + Signal keys) as files: `creds.json` and one file
- * per key under `keys/`, in Baileys' BufferJSON format. Every write is atomic (see atomicFile) and
- * all writes go through one queue in order, so a crash at any moment leaves a loadable state in
- * which each file holds either its previous or its new content.
+ * per key under `keys/`, in Baileys' BufferJSON format, each sealed with the key derived from the
+ * credential's Session Secret (AES-256-GCM, see sessionCrypto). Every write is atomic (see
+ * atomicFile) and all writes go through one queue in order, so a crash at any moment leaves a
+ * loadable state in which each file holds either its previous or its new content.
  */
 import type { AuthenticationCreds, SignalDataSet, SignalDataTypeMap, SignalKeyStore } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { rm } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureFolder, readJsonFile, readTextFile, removeLeftoverTempFiles, writeFileAtomic, writeFilesAtomic, type FileWrite } from './atomicFile';
+import { ensureFolder, readTextFile, removeLeftoverTempFiles, writeFileAtomic, writeFilesAtomic, type FileWrite } from './atomicFile';
 import type { Baileys } from './loadBaileys';
 import type { SessionPaths } from './paths';
+import { SealedFileError } from './sessionCrypto';
+import { claimSessionFolder, isKeyFileName, isOwnTopLevelFile } from './sessionFolder';
+import { damagedFileError, unreadableFileError } from './sessionFolderErrors';
 
 /** The parts of Baileys the auth state needs (the crash-test child passes the same). */
 export type AuthHelpers = Pick<Baileys, 'BufferJSON' | 'initAuthCreds' | 'proto'>;
@@ -37,17 +41,13 @@ export class FileAuthState {
 		};
 	}
 
+	/** Makes (or adopts) the session folder, then loads the creds; a new session gets fresh ones. */
 	static async open(paths: SessionPaths, helpers: AuthHelpers): Promise<FileAuthState> {
+		await claimSessionFolder(paths);
 		await ensureFolder(paths.keys);
-		await removeLeftoverTempFiles(paths.folder);
-		await removeLeftoverTempFiles(paths.keys);
-		let creds: AuthenticationCreds | undefined;
-		try {
-			creds = await readJsonFile<AuthenticationCreds>(paths.creds, helpers.BufferJSON.reviver);
-		} catch {
-			// Atomic writes make this unlikely (a disk error); never print the content, it holds keys.
-			throw new Error(`The auth state in ${paths.creds} is unreadable; delete the folder ${paths.folder} and pair the session again`);
-		}
+		await removeLeftoverTempFiles(paths.folder, isOwnTopLevelFile);
+		await removeLeftoverTempFiles(paths.keys, isKeyFileName);
+		const creds = await readCreds(paths, helpers);
 		return new FileAuthState(paths, helpers, creds ?? helpers.initAuthCreds());
 	}
 
@@ -63,7 +63,7 @@ export class FileAuthState {
 		this.credsWriteQueued = true;
 		return this.enqueue(async () => {
 			this.credsWriteQueued = false;
-			await writeFileAtomic(this.paths.creds, JSON.stringify(this.creds, this.helpers.BufferJSON.replacer));
+			await writeFileAtomic(this.paths.creds, this.paths.access.cipher.seal(CREDS_NAME, JSON.stringify(this.creds, this.helpers.BufferJSON.replacer)));
 		});
 	}
 
@@ -78,11 +78,21 @@ export class FileAuthState {
 		await this.queue;
 	}
 
-	/** Deletes creds and keys (after a logout); later writes of the old socket are ignored. */
+	/**
+	 * Deletes creds and keys (after a logout); later writes of the old socket are ignored. Only
+	 * files this state wrote go: key files that open with this session's key, and our temp files.
+	 */
 	async wipe(): Promise<void> {
 		await this.close();
 		this.cache.clear();
-		await rm(this.paths.keys, { recursive: true, force: true });
+		const names = await readdir(this.paths.keys).catch(() => [] as string[]);
+		for (const name of names) {
+			if (!isKeyFileName(name) || (await this.readKeyFile(name)) === null) continue;
+			await rm(path.join(this.paths.keys, name), { force: true });
+		}
+		await removeLeftoverTempFiles(this.paths.keys, isKeyFileName);
+		// Left in place when something else is in there.
+		await rmdir(this.paths.keys).catch(() => undefined);
 		await rm(this.paths.creds, { force: true });
 	}
 
@@ -115,7 +125,7 @@ export class FileAuthState {
 				const name = keyFileName(type, id);
 				const text = value === null || value === undefined ? null : JSON.stringify(value, this.helpers.BufferJSON.replacer);
 				this.cache.set(name, text);
-				writes.push({ file: path.join(this.paths.keys, name), data: text });
+				writes.push({ file: path.join(this.paths.keys, name), data: text === null ? null : this.paths.access.cipher.seal(`keys/${name}`, text) });
 			}
 		}
 		if (writes.length === 0) return Promise.resolve();
@@ -124,12 +134,13 @@ export class FileAuthState {
 
 	private async readKeyFile(name: string): Promise<string | null> {
 		try {
-			const text = await readTextFile(path.join(this.paths.keys, name));
-			if (text === undefined) return null;
+			const sealed = await readTextFile(path.join(this.paths.keys, name));
+			if (sealed === undefined) return null;
+			const text = this.paths.access.cipher.open(`keys/${name}`, sealed);
 			JSON.parse(text);
 			return text;
 		} catch {
-			// An unreadable key counts as missing: Baileys renegotiates that Signal session.
+			// An unreadable or inauthentic key counts as missing: Baileys renegotiates that Signal session.
 			return null;
 		}
 	}
@@ -139,6 +150,34 @@ export class FileAuthState {
 		this.queue = run.catch(() => undefined);
 		return run;
 	}
+}
+
+const CREDS_NAME = 'creds.json';
+
+/** The creds on disk, undefined for a session never paired; a damaged or empty file is an error. */
+async function readCreds(paths: SessionPaths, helpers: AuthHelpers): Promise<AuthenticationCreds | undefined> {
+	let value: unknown;
+	try {
+		const sealed = await readTextFile(paths.creds);
+		if (sealed === undefined) return undefined;
+		value = JSON.parse(paths.access.cipher.open(CREDS_NAME, sealed), helpers.BufferJSON.reviver);
+	} catch (error) {
+		// Never print the content: it holds keys.
+		if (error instanceof SealedFileError) throw damagedFileError(paths, CREDS_NAME);
+		if (error instanceof SyntaxError) throw unreadableFileError(paths, CREDS_NAME, 'is not valid JSON');
+		throw error;
+	}
+	if (!looksLikeCreds(value)) {
+		const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object without pairing keys' : `a ${typeof value}`;
+		throw unreadableFileError(paths, CREDS_NAME, `holds ${what} instead of the session's keys, so it can neither log in nor pair`);
+	}
+	return value;
+}
+
+function looksLikeCreds(value: unknown): value is AuthenticationCreds {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const creds = value as Partial<AuthenticationCreds>;
+	return !!creds.noiseKey?.private && !!creds.signedIdentityKey?.private && !!creds.signedPreKey && typeof creds.registrationId === 'number';
 }
 
 /** Same naming as Baileys' multi-file auth state, so folders stay recognisable. */

@@ -5,18 +5,18 @@
  * Sharing and lifetime (reference counts, linger) are SessionRegistry's job.
  */
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { GatewayError } from '../errors';
 import { canonicalJid } from '../ids';
 import type { SessionStatus } from '../WhatsAppBackend';
 import { FileAuthState } from './authState';
 import { makeBaileysLogger, type QuietLogger } from './baileysLogger';
-import { EMBEDDED_LABEL, failedError, notPairedError, replacedError } from './embeddedErrors';
+import { describeNetworkFailure, EMBEDDED_LABEL, failedError, notPairedError, replacedError, storageError, unreachableError } from './embeddedErrors';
 import { loadBaileys, type Baileys } from './loadBaileys';
 import type { SessionPaths } from './paths';
 import { decideOnDisconnect, describeDisconnect } from './reconnectPolicy';
-import { SessionLock } from './sessionLock';
+import { prepareSessionFolder } from './sessionFolder';
+import { SessionLock, type LockUse } from './sessionLock';
 import { embeddedSettings, whatsAppWebUrl, type EmbeddedSettings } from './settings';
 import { ChatStore } from './store';
 import { feedStore } from './storeFeed';
@@ -54,6 +54,11 @@ export class SessionConnection {
 	private readonly logger: QuietLogger;
 	private closing = false;
 	private wiping: Promise<void> | undefined;
+	/** The last connection attempt never reached WhatsApp (name lookup, refused, TLS, timeout); cleared once it does. */
+	private unreachable: GatewayError | undefined;
+	private attemptReachedWhatsApp = false;
+	/** The last failed write of the auth state (the store keeps its own). */
+	private authWriteFailure: { file: string; error: Error; at: string } | undefined;
 
 	private constructor(
 		readonly paths: SessionPaths,
@@ -68,15 +73,15 @@ export class SessionConnection {
 
 	/** Takes the lock first (a second process fails before loading anything), then loads Baileys and the files. */
 	static async start(paths: SessionPaths): Promise<SessionConnection> {
-		// A new session has no folder yet: make it (and its parents) before the lock goes in it.
-		// Owner-only: it will hold the account's keys.
-		mkdirSync(paths.folder, { recursive: true, mode: 0o700 });
+		// A new session has no folder yet: make it (0700, with parents) before the lock goes in it;
+		// refuse a file, someone else's folder or another secret's session before touching anything.
+		prepareSessionFolder(paths);
 		const lock = SessionLock.acquire(paths.lock, paths.session);
 		try {
 			const settings = embeddedSettings();
 			const B = await loadBaileys();
 			const auth = await FileAuthState.open(paths, B);
-			const store = await ChatStore.open(paths.store, settings.store);
+			const store = await ChatStore.open(paths.store, settings.store, paths.access.cipher);
 			const connection = new SessionConnection(paths, B, auth, store, lock, settings);
 			if (auth.isPaired) connection.connect();
 			return connection;
@@ -105,6 +110,7 @@ export class SessionConnection {
 	/** The open socket, waiting for a (re)connect up to `timeoutMs`; fails fast when it cannot open. */
 	async whenOpen(timeoutMs: number): Promise<WASocket> {
 		await this.wiping;
+		this.retryNowIfUnreachable();
 		return await this.waitUntil(
 			() => {
 				if (this.state === 'open' && this.sock) return this.sock;
@@ -166,31 +172,108 @@ export class SessionConnection {
 			connected: this.state === 'open',
 			me: me ? (canonicalJid(this.B.jidNormalizedUser(me)) ?? this.B.jidNormalizedUser(me)) : null,
 			appStateKeysReady: this.auth.isPaired && !!this.auth.creds.myAppStateKeyId,
+			storage: this.storageStatus(),
 			raw: {
 				session: this.session,
-				authFolder: this.paths.folder,
+				encryptedAtRest: true,
 				paired: this.auth.isPaired,
 				pushName: this.auth.isPaired ? (this.auth.creds.me?.name ?? null) : null,
 				lastDisconnect: this.lastDisconnect ?? null,
 				reconnectAttempts: this.reconnectAttempt,
 				error: this.failure?.message ?? null,
 				store: this.storeRef.size,
+				storeNotice: this.storeRef.notice ?? null,
 				recentWarnings: [...this.logger.recent],
 			},
 		};
 	}
 
+	/** Session Status showed the store's notice: it is said once. */
+	acknowledgeStoreNotice(): void {
+		this.storeRef.notice = undefined;
+	}
+
 	/** Waits up to `timeoutMs` for the state to leave connecting/reconnecting (for Status). */
 	async settledState(timeoutMs: number): Promise<ConnectionState> {
+		this.retryNowIfUnreachable();
 		try {
 			return await this.waitUntil(
-				() => (this.state === 'connecting' || this.state === 'reconnecting' ? undefined : this.state),
+				() => (this.unreachable || (this.state !== 'connecting' && this.state !== 'reconnecting') ? this.state : undefined),
 				timeoutMs,
 				() => new Error('still connecting'),
 			);
 		} catch {
 			return this.state;
 		}
+	}
+
+	/**
+	 * After a call on `sock` was abandoned at its timeout: a fresh socket at once. Baileys cannot
+	 * cancel the abandoned work, which keeps its app-state lock and the key-store transaction every
+	 * send shares until Baileys' own query timeout, and may then commit an app-state version
+	 * WhatsApp never confirmed. Failing the old socket's pending queries (the way a broken
+	 * WebSocket does) ends all of it there; its buffered events are still delivered (onEvents).
+	 */
+	replaceSocket(sock: WASocket, why: string): void {
+		if (this.closing || sock !== this.sock) return;
+		this.sock = undefined;
+		this.setState('reconnecting');
+		const abandoned = Object.assign(new Error(`Connection Closed: ${why}`), { output: { statusCode: 428 } });
+		try {
+			sock.ws.emit('error', abandoned);
+		} catch {
+			// already closed
+		}
+		sock.end(abandoned).catch(() => undefined);
+		this.connect();
+	}
+
+	/** Set while the last attempt could not reach WhatsApp at all. */
+	get unreachableError(): GatewayError | undefined {
+		return this.unreachable;
+	}
+
+	/**
+	 * For a listener (the trigger): fails at once when nothing can arrive (not paired, WhatsApp
+	 * unreachable, replaced, stopped); waits up to `timeoutMs` for the socket to open, then
+	 * keeps listening even if it is still connecting.
+	 */
+	async readyToListen(timeoutMs: number): Promise<void> {
+		try {
+			await this.whenOpen(timeoutMs);
+		} catch (error) {
+			if (!(error instanceof GatewayError) || error.kind !== 'timeout') throw error;
+		}
+	}
+
+	/** What the lock tells other processes about this session's use here. */
+	describeUse(use: LockUse): void {
+		this.lock.describeUse(use);
+	}
+
+	/** Session Status' `storage`: fine, or the last write that failed (store or auth state). */
+	storageStatus(): { ok: boolean; error: string | null; at: string | null } {
+		const failure = this.storageFailure();
+		return failure ? { ok: false, error: failure.describe, at: failure.at } : { ok: true, error: null, at: null };
+	}
+
+	/**
+	 * Before an operation that needs the store: when a write failed, tries it again now; fails
+	 * with an error saying what could not be written while it still fails.
+	 */
+	async checkStorage(): Promise<void> {
+		if (this.storeRef.lastWriteFailure) await this.storeRef.flush().catch(() => undefined);
+		// A creds write that works again means the disk has room again (Baileys rewrites keys itself).
+		if (this.authWriteFailure) await this.auth.saveCreds().then(() => (this.authWriteFailure = undefined), () => undefined);
+		const failure = this.storageFailure();
+		if (failure) throw storageError(this.session, failure.file, failure.error);
+	}
+
+	private storageFailure(): { file: string; error: Error; at: string; describe: string } | undefined {
+		const store = this.storeRef.lastWriteFailure;
+		const auth = this.authWriteFailure;
+		const latest = store && (!auth || store.at >= auth.at) ? { file: 'store.json', ...store } : auth;
+		return latest ? { ...latest, describe: storageError(this.session, latest.file, latest.error).message } : undefined;
 	}
 
 	subscribe(listener: SessionListener): () => void {
@@ -210,11 +293,15 @@ export class SessionConnection {
 		} catch {
 			// already closed
 		}
-		await this.wiping;
-		await this.storeRef.close();
-		await this.auth.close();
-		this.lock.release();
-		this.setState('closed');
+		// Whatever fails to be written here, the lock is released: no session stays locked in this process.
+		try {
+			await this.wiping;
+			await this.storeRef.close().catch((error: unknown) => this.logger.error(error, 'saving the local store at close failed'));
+			await this.auth.close();
+		} finally {
+			this.lock.release();
+			this.setState('closed');
+		}
 	}
 
 	// ------------------------------------------------------------------ socket lifecycle
@@ -228,12 +315,13 @@ export class SessionConnection {
 		}
 		const url = whatsAppWebUrl();
 		const sock = this.B.makeWASocket({
-			auth: { creds: this.auth.creds, keys: this.auth.keys },
+			auth: { creds: this.auth.creds, keys: this.keysNotingFailures(this.auth) },
 			logger: this.logger,
 			markOnlineOnConnect: false,
 			syncFullHistory: false,
 			printQRInTerminal: false,
 			defaultQueryTimeoutMs: this.settings.queryTimeoutMs,
+			connectTimeoutMs: this.settings.connectTimeoutMs,
 			getMessage: async (key) => {
 				const text = key.remoteJid && key.id ? this.storeRef.findMessage(this.B.jidNormalizedUser(key.remoteJid), key.id)?.text : undefined;
 				return typeof text === 'string' ? { conversation: text } : undefined;
@@ -242,6 +330,7 @@ export class SessionConnection {
 		});
 		this.sock = sock;
 		this.qr = undefined;
+		this.attemptReachedWhatsApp = false;
 		this.setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
 		// Late events of this socket go to the store it was made for (not a fresh one after a logout).
 		const store = this.storeRef;
@@ -249,10 +338,20 @@ export class SessionConnection {
 	}
 
 	private onEvents(sock: WASocket, store: ChatStore, events: BaileysEvents): void {
+		// Baileys destroys its event buffer right after announcing the close, dropping what it held
+		// back until the offline marker although it already receipted those messages (WhatsApp will
+		// not send them again): deliver them first (flush() re-enters here with the buffered map).
+		if (events['connection.update']?.connection === 'close' && sock.ev.isBuffering()) sock.ev.flush();
 		const creds = events['creds.update'];
 		if (creds && sock === this.sock) {
 			Object.assign(this.auth.creds, creds);
-			this.auth.saveCreds().catch((error: unknown) => this.logger.error(error, 'saving the auth state failed'));
+			this.auth.saveCreds().then(
+				() => (this.authWriteFailure = undefined),
+				(error: unknown) => {
+					this.authWriteFailure = { file: 'creds.json', error: error as Error, at: new Date().toISOString() };
+					this.logger.error(error, 'saving the auth state failed');
+				},
+			);
 		}
 		try {
 			feedStore(this.B, store, events);
@@ -270,7 +369,26 @@ export class SessionConnection {
 		}
 	}
 
+	/** The auth state's key store, noting a failed key write for Status (the error still reaches Baileys). */
+	private keysNotingFailures(auth: FileAuthState): FileAuthState['keys'] {
+		return {
+			get: (type, ids) => auth.keys.get(type, ids),
+			set: async (data) => {
+				try {
+					await auth.keys.set(data);
+				} catch (error) {
+					this.authWriteFailure = { file: 'the signal keys', error: error as Error, at: new Date().toISOString() };
+					throw error;
+				}
+			},
+		};
+	}
+
 	private onConnectionUpdate(sock: WASocket, update: NonNullable<BaileysEvents['connection.update']>): void {
+		if (update.qr || update.connection === 'open') {
+			this.attemptReachedWhatsApp = true;
+			this.unreachable = undefined;
+		}
 		if (update.qr) {
 			this.qr = { value: update.qr, at: Date.now() };
 			this.setState('pairing');
@@ -282,14 +400,26 @@ export class SessionConnection {
 		}
 		if (update.connection === 'close') {
 			const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-			this.onClose(sock, code);
+			this.onClose(sock, code, update.lastDisconnect?.error);
 		}
 	}
 
-	private onClose(sock: WASocket, code: number | undefined): void {
+	private onClose(sock: WASocket, code: number | undefined, error?: unknown): void {
 		if (this.closing || sock !== this.sock) return;
 		this.sock = undefined;
 		this.lastDisconnect = { code, at: new Date().toISOString() };
+		const network = this.attemptReachedWhatsApp ? undefined : describeNetworkFailure(error);
+		if (network) {
+			// Waiting operations fail now with what went wrong instead of at their timeout.
+			this.unreachable = unreachableError(this.session, whatsAppHost(), network.failure, network.detail);
+			if (!this.auth.isPaired) {
+				// Nothing to keep up while pairing: the next Get QR tries again.
+				this.failure = this.unreachable;
+				this.setState('failed');
+				return;
+			}
+			this.notify(); // also when the state stays "reconnecting"
+		}
 		const decision = decideOnDisconnect(code, this.reconnectAttempt, this.settings);
 		if (decision.action === 'reconnect') {
 			this.reconnectAttempt++;
@@ -324,7 +454,7 @@ export class SessionConnection {
 			await this.storeRef.close();
 			await rm(this.paths.store, { force: true });
 			this.auth = await FileAuthState.open(this.paths, this.B);
-			this.storeRef = await ChatStore.open(this.paths.store, this.settings.store);
+			this.storeRef = await ChatStore.open(this.paths.store, this.settings.store, this.paths.access.cipher);
 		} catch (error) {
 			this.logger.error(error, 'wiping the auth state failed');
 		}
@@ -334,18 +464,29 @@ export class SessionConnection {
 	private startPairing(): void {
 		if (this.auth.isPaired || this.sock || this.state === 'reconnecting') return;
 		this.failure = undefined;
+		this.unreachable = undefined;
 		this.reconnectAttempt = 0;
 		this.setState('connecting');
 		this.connect();
 	}
 
+	/** A paired session waiting for its next reconnect after WhatsApp was unreachable: try now, for the caller waiting. */
+	private retryNowIfUnreachable(): void {
+		if (!this.unreachable || this.sock || this.closing || !this.auth.isPaired || this.state !== 'reconnecting') return;
+		clearTimeout(this.reconnectTimer);
+		this.unreachable = undefined;
+		this.connect();
+	}
+
 	private throwIfCannotOpen(): void {
 		if (!this.auth.isPaired) throw this.state === 'loggedOut' ? (this.failure ?? notPairedError(this.session, true)) : notPairedError(this.session);
+		if (this.unreachable) throw this.unreachable;
 		if (this.state === 'replaced' || this.state === 'failed') throw this.failure ?? failedError(this.session, undefined, this.state);
 		if (this.state === 'closed') throw new GatewayError(EMBEDDED_LABEL, 'unreachable', `The embedded session "${this.session}" was closed; retry`);
 	}
 
 	private throwIfPairingFailed(): void {
+		if (this.unreachable) throw this.unreachable;
 		if (this.state === 'replaced' || this.state === 'failed') throw this.failure ?? failedError(this.session, undefined, this.state);
 		if (this.state === 'closed') throw new GatewayError(EMBEDDED_LABEL, 'unreachable', `The embedded session "${this.session}" was closed; retry`);
 	}
@@ -390,6 +531,17 @@ export class SessionConnection {
 			this.waiters.add(recheck);
 			recheck();
 		});
+	}
+}
+
+/** The WhatsApp Web host this process connects to, for error messages. */
+function whatsAppHost(): string {
+	const url = whatsAppWebUrl();
+	if (!url) return 'web.whatsapp.com';
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
 	}
 }
 

@@ -36,10 +36,45 @@ export function storedKeyOf(B: ContentHelpers, key: WAMessageKey): StoredKey | n
 	};
 }
 
-/** A chat message worth keeping (text, media, ...), or null for protocol messages and reactions. */
+/**
+ * Message fields that control other messages or the session (edits, revokes, pins, reactions,
+ * key distribution, poll votes, ...). A message made only of these is not chat content: it updates
+ * what it refers to and is never stored, listed, emitted as a "message" or used as a chat's last
+ * message. Baileys' isRealMessage lets some of them through (pinInChatMessage, keepInChatMessage).
+ */
+const CONTROL_FIELDS = new Set([
+	'protocolMessage',
+	'reactionMessage',
+	'encReactionMessage',
+	'pinInChatMessage',
+	'keepInChatMessage',
+	'pollUpdateMessage',
+	'senderKeyDistributionMessage',
+	'fastRatchetKeySenderKeyDistributionMessage',
+	'encEventResponseMessage',
+	'secretEncryptedMessage',
+	'scheduledCallEditMessage',
+	'stickerSyncRmrMessage',
+	'placeholderMessage',
+	'limitSharingMessage',
+]);
+
+/** Whether a message carries chat content (text, media, contact, location, poll, ...), not only control fields. */
+export function isChatContent(B: ContentHelpers, message: WAMessage): boolean {
+	if (!B.isRealMessage(message)) return false;
+	const content = B.normalizeMessageContent(message.message);
+	if (!content) return false;
+	const fields = Object.keys(content).filter((field) => {
+		const value = (content as Record<string, unknown>)[field];
+		return value !== null && value !== undefined && (field === 'conversation' || field.includes('Message'));
+	});
+	return fields.some((field) => !CONTROL_FIELDS.has(field));
+}
+
+/** A chat message worth keeping (text, media, ...), or null for control messages (see CONTROL_FIELDS). */
 export function storedMessageOf(B: ContentHelpers, message: WAMessage): StoredMessage | null {
 	const key = storedKeyOf(B, message.key);
-	if (!key || key.remoteJid === 'status@broadcast' || !B.isRealMessage(message)) return null;
+	if (!key || key.remoteJid === 'status@broadcast' || !isChatContent(B, message)) return null;
 	return {
 		key,
 		timestamp: Number(B.toNumber(message.messageTimestamp ?? 0)) || Math.floor(Date.now() / 1000),

@@ -9,6 +9,8 @@ import { DEFAULT_STORE_LIMITS, type StoreLimits } from './store';
 export interface EmbeddedSettings extends BackoffSettings {
 	/** How long a session stays connected after its last user released it, so the next execution reuses it. */
 	lingerMs: number;
+	/** How long opening the WebSocket to WhatsApp (and its handshake) may take before it counts as unreachable. */
+	connectTimeoutMs: number;
 	/** Baileys' own deadline for one query (it retries some); our per-call timeout is separate. */
 	queryTimeoutMs: number;
 	store: StoreLimits;
@@ -16,6 +18,7 @@ export interface EmbeddedSettings extends BackoffSettings {
 
 const DEFAULTS: EmbeddedSettings = {
 	lingerMs: 5 * 60_000,
+	connectTimeoutMs: 5_000,
 	reconnectBaseMs: 1000,
 	reconnectMaxMs: 60_000,
 	queryTimeoutMs: 60_000,

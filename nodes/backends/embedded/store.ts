@@ -4,7 +4,8 @@
  * and reloaded on restart. It answers Chat Get Many / Get Messages, gives chat modifications the
  * `lastMessages` WhatsApp needs and completes a bare message id into a full key.
  */
-import { readJsonFile, writeFileAtomic } from './atomicFile';
+import type { FileCipher } from './sessionCrypto';
+import { loadStoreFile, saveStoreFile } from './storeFile';
 
 export interface StoredKey {
 	remoteJid: string;
@@ -22,6 +23,8 @@ export interface StoredMessage {
 	hasMedia: boolean;
 	pushName?: string;
 	starred?: boolean;
+	/** Pinned in the chat (by a pin message naming it). */
+	pinned?: boolean;
 	edited?: boolean;
 	revoked?: boolean;
 }
@@ -72,21 +75,24 @@ export class ChatStore {
 	private saving: Promise<void> | undefined;
 	private dirty = false;
 	private closed = false;
+	/** Why the saved store could not be used (kept aside); said once in Session Status. */
+	notice: string | undefined;
+	/** The last failed write, until a write succeeds again (shown in Session Status). */
+	private writeFailure: { error: Error; at: string } | undefined;
 
 	private constructor(
 		private readonly file: string,
 		readonly limits: StoreLimits,
+		private readonly cipher: FileCipher | undefined,
 	) {}
 
-	static async open(file: string, limits: Partial<StoreLimits> = {}): Promise<ChatStore> {
-		const store = new ChatStore(file, { ...DEFAULT_STORE_LIMITS, ...limits });
-		let saved: StoreFile | undefined;
-		try {
-			saved = await readJsonFile<StoreFile>(file);
-		} catch {
-			saved = undefined; // an unreadable store is only a cache: start empty
-		}
-		for (const chat of saved?.version === 1 ? saved.chats : []) {
+	/** `cipher` seals the file (a session always passes its own); without it the file is plain JSON. */
+	static async open(file: string, limits: Partial<StoreLimits> = {}, cipher?: FileCipher): Promise<ChatStore> {
+		const store = new ChatStore(file, { ...DEFAULT_STORE_LIMITS, ...limits }, cipher);
+		const loaded = await loadStoreFile(file, cipher);
+		store.notice = loaded.notice;
+		const saved = loaded.saved as StoreFile | undefined;
+		for (const chat of saved?.chats ?? []) {
 			store.chats.set(chat.id, chat);
 			store.messageCount += chat.messages.length;
 		}
@@ -215,8 +221,20 @@ export class ChatStore {
 		while (this.saving) await this.saving;
 		if (!this.dirty) return;
 		this.dirty = false;
-		this.saving = writeFileAtomic(this.file, JSON.stringify(this.snapshot())).finally(() => (this.saving = undefined));
-		await this.saving;
+		this.saving = saveStoreFile(this.file, this.snapshot(), this.cipher).finally(() => (this.saving = undefined));
+		try {
+			await this.saving;
+			this.writeFailure = undefined;
+		} catch (error) {
+			this.dirty = true; // written again with the next change, flush or close
+			this.writeFailure = { error: error as Error, at: new Date().toISOString() };
+			throw error;
+		}
+	}
+
+	/** Set while the store's file cannot be written (disk full, a folder in the way, permissions). */
+	get lastWriteFailure(): { error: Error; at: string } | undefined {
+		return this.writeFailure;
 	}
 
 	/** Final write; later changes (from a socket still shutting down) are kept in memory only. */

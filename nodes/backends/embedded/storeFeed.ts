@@ -11,6 +11,9 @@ type EventMap = Partial<BaileysEventMap>;
 
 /** Baileys' WAMessageStubType.REVOKE */
 const STUB_REVOKE = 1;
+/** proto.PinInChat.Type */
+const PIN_FOR_ALL = 1;
+const UNPIN_FOR_ALL = 2;
 
 export function feedStore(B: Baileys, store: ChatStore, events: EventMap): void {
 	const history = events['messaging-history.set'];
@@ -52,7 +55,17 @@ function addMessage(B: Baileys, store: ChatStore, message: BaileysEventMap['mess
 	const alt = message.key.remoteJidAlt;
 	if (alt && message.key.remoteJid) store.addAlias(B.jidNormalizedUser(alt), B.jidNormalizedUser(message.key.remoteJid));
 	const stored = storedMessageOf(B, message);
-	if (stored) store.addMessage(stored);
+	if (stored) {
+		store.addMessage(stored);
+		return;
+	}
+	// Control messages are never stored; a pin updates the message it names (edits, revokes and
+	// reactions arrive from Baileys as messages.update / messages.reaction of their target).
+	const pin = B.normalizeMessageContent(message.message)?.pinInChatMessage;
+	const chat = message.key.remoteJid ? B.jidNormalizedUser(message.key.remoteJid) : undefined;
+	if (pin?.key?.id && chat && (pin.type === PIN_FOR_ALL || pin.type === UNPIN_FOR_ALL)) {
+		store.updateMessage(chat, pin.key.id, { pinned: pin.type === PIN_FOR_ALL });
+	}
 }
 
 /** Chat fields as the store keeps them; `update` marks Baileys' incremental chats.update. */

@@ -56,6 +56,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			method: 'POST',
 			path: this.route('chat', 'findChats'),
 			body: { where: {}, take: page.limit, skip: page.offset },
+			expect: 'json',
 		});
 		const rows = asList(data, 'chats');
 		// Evolution 2.2.x ignores take/skip and answers every chat: then the page is cut here.
@@ -122,7 +123,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 
 	async getSessionStatus(): Promise<SessionStatus> {
-		const data = (await this.send({ method: 'GET', path: this.route('instance', 'connectionState') })) as {
+		const data = (await this.send({ method: 'GET', path: this.route('instance', 'connectionState'), expect: 'json' })) as {
 			instance?: { state?: unknown };
 		};
 		const state = String(data?.instance?.state ?? 'unknown');
@@ -149,17 +150,30 @@ export class EvolutionBackend implements WhatsAppBackend {
 			method: 'POST',
 			path: this.route('chat', 'findMessages'),
 			body: { where, page, offset: pageSize },
+			expect: 'json',
 		})) as { messages?: { records?: unknown } };
 		return asList(data?.messages?.records, 'messages') as EvolutionRecord[];
 	}
 
+	/**
+	 * One request: Evolution (2.2 and later) looks the chat's last message up itself when given
+	 * the chat alone. Where its own look-up fails (no stored message, or the broken JSON filter
+	 * of some 2.3 releases) it answers a 500 with `archived: false`; then the key is looked up
+	 * here and sent, which also explains a chat without stored messages in plain words.
+	 */
 	private async archive(chat: ChatRef, archive: boolean): Promise<BackendAnswer> {
+		const path = this.route('chat', 'archiveChat');
+		try {
+			return await this.answer({ method: 'POST', path, body: { chat: chat.jid, archive }, isFinal: isEvolutionArchiveFailure });
+		} catch (error) {
+			if (!(error instanceof GatewayError) || !isEvolutionArchiveFailure({ status: error.details.httpStatus ?? 0, data: error.details.raw })) throw error;
+		}
 		const lastMessage = await lastMessageOf(chat, this.finder, archive ? 'archive' : 'unarchive');
-		return this.answer({ method: 'POST', path: this.route('chat', 'archiveChat'), body: { lastMessage, chat: chat.jid, archive } });
+		return this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } });
 	}
 
 	private async connect(phoneNumber?: string): Promise<Record<string, unknown>> {
-		const data = await this.send({ method: 'GET', path: this.route('instance', 'connect'), query: { number: phoneNumber } });
+		const data = await this.send({ method: 'GET', path: this.route('instance', 'connect'), query: { number: phoneNumber }, expect: 'json' });
 		const answer = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
 		// Evolution reports failures of `connect` inside a 200 answer.
 		if (answer.error === true) {
@@ -197,9 +211,17 @@ export class EvolutionBackend implements WhatsAppBackend {
 		}
 	}
 
+	/** Evolution's writes all answer with a JSON body. */
 	private async answer(request: HttpRequest): Promise<BackendAnswer> {
-		return { raw: await this.send(request) };
+		return { raw: await this.send({ expect: 'json', ...request }) };
 	}
+}
+
+/** Evolution's own verdict on archiveChat: a 500 whose nested message says `archived: false`. */
+function isEvolutionArchiveFailure(answer: { status: number; data: unknown }): boolean {
+	if (answer.status !== 500 || !answer.data || typeof answer.data !== 'object') return false;
+	const message = ((answer.data as { response?: { message?: unknown } }).response ?? {}).message;
+	return Array.isArray(message) && message.some((entry) => entry && typeof entry === 'object' && (entry as { archived?: unknown }).archived === false);
 }
 
 function asList(data: unknown, what: string): Record<string, unknown>[] {

@@ -14,6 +14,9 @@ import {
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
 
+/** What the gateway's pin lasts, whatever is asked (its documentation: "pinned for 24 hours"). */
+const SESSIONS_API_PIN_SECONDS = 86400;
+
 const NOT_OFFERED: ReadonlySet<Operation> = new Set<Operation>([
 	'listChats',
 	'listMessages',
@@ -52,9 +55,14 @@ export class SessionsApiBackend implements WhatsAppBackend {
 	editMessage = (message: MessageRef, text: string) =>
 		this.send({ method: 'PUT', path: this.messagePath(message), body: { text } });
 	deleteMessage = (message: MessageRef) => this.send({ method: 'DELETE', path: this.messagePath(message) });
-	// The gateway pins for its own fixed 24 hours; the duration cannot be passed on.
-	pinMessage = (message: MessageRef, _duration: PinDuration) =>
-		this.send({ method: 'POST', path: [...this.messagePath(message), 'pin'] });
+	// The gateway pins for its own fixed 24 hours; the duration cannot be passed on, so the output says so.
+	pinMessage = async (message: MessageRef, duration: PinDuration): Promise<BackendAnswer> => ({
+		...(await this.send({ method: 'POST', path: [...this.messagePath(message), 'pin'] })),
+		pinnedForSeconds: SESSIONS_API_PIN_SECONDS,
+		...(duration === SESSIONS_API_PIN_SECONDS
+			? {}
+			: { note: `The Sessions API pins for its own fixed 24 hours; the ${duration / 86400} days asked for cannot be passed on` }),
+	});
 	unpinMessage = (message: MessageRef) => this.send({ method: 'POST', path: [...this.messagePath(message), 'unpin'] });
 	starMessage = (message: MessageRef) =>
 		this.send({ method: 'POST', path: [...this.messagePath(message), 'star'], body: { star: true } });
@@ -87,7 +95,7 @@ export class SessionsApiBackend implements WhatsAppBackend {
 			if (error.kind === 'notFound') {
 				throw new GatewayError(this.label, 'unknownSession', `Sessions API does not know the session "${this.sessionId}"`, error.details);
 			}
-			if (error.kind === 'unauthorized' || error.kind === 'unreachable' || error.kind === 'timeout') throw error;
+			if (['unauthorized', 'unreachable', 'timeout', 'badAnswer', 'tooLarge'].includes(error.kind)) throw error;
 		}
 		return `Sessions API is reachable and accepted the key for session "${this.sessionId}"`;
 	}
@@ -106,20 +114,31 @@ export class SessionsApiBackend implements WhatsAppBackend {
 		return this.chatPath(message.chat, 'messages', message.id);
 	}
 
+	/** Its contract: success is a JSON object with `success: true`; anything else is not a success. */
 	private async send(request: HttpRequest): Promise<BackendAnswer> {
 		let data: unknown;
 		try {
-			data = (await this.http.request(request)).data;
+			data = (await this.http.request({ ...request, expect: 'json' })).data;
 		} catch (error) {
 			throw this.explain(error);
 		}
-		const body = data as { success?: unknown; error?: unknown } | undefined;
-		if (body && typeof body === 'object' && body.success === false) {
+		const body = (data && typeof data === 'object' && !Array.isArray(data) ? data : {}) as { success?: unknown; error?: unknown };
+		if (body.success === false) {
 			const said = typeof body.error === 'string' ? body.error : 'no reason given';
 			throw new GatewayError(this.label, /not found/i.test(said) ? 'notFound' : 'rejected', `Sessions API refused the request: ${said}`, {
 				gatewayMessage: said,
 				raw: data,
 			});
+		}
+		if (body.success !== true) {
+			const shown = JSON.stringify(data) ?? String(data);
+			throw new GatewayError(
+				this.label,
+				'badAnswer',
+				`Sessions API answered ${request.method} /${request.path.join('/')} without "success": true, so the result is unknown: ` +
+					`${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}. Check that the Base URL points at the Sessions API gateway`,
+				{ raw: data },
+			);
 		}
 		return { raw: data };
 	}

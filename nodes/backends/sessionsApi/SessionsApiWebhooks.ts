@@ -4,7 +4,7 @@
  * checks a shared secret in `X-Webhook-Secret` when one is set, maps the event names it knows and
  * keeps the whole body in `raw`. The URL is entered in the gateway by hand.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { TRIGGER_EVENTS, type ChatEvent, type TriggerEvent } from '../events';
 import { WebhookRejectedError, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
 
@@ -48,6 +48,9 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 		return bodies.flatMap((body) => {
 			const event = toTriggerEvent(body?.event ?? body?.type);
 			if (!event) return [];
+			// One URL may be entered for several sessions: only this session's events count.
+			const sessionId = body.sessionId ?? body.session;
+			if (sessionId !== undefined && sessionId !== null && String(sessionId).toLowerCase() !== this.sessionId.toLowerCase()) return [];
 			const data: Body = body.data ?? body.payload ?? {};
 			const chatId = body.chatId ?? body.jid ?? data.chatId ?? data.remoteJid ?? data.key?.remoteJid ?? null;
 			const messageId = body.messageId ?? data.messageId ?? data.id ?? data.key?.id;
@@ -55,14 +58,16 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 			return [
 				{
 					event,
-					session: String(body.sessionId ?? body.session ?? this.sessionId),
+					session: this.sessionId,
 					chatId: chatId === null ? null : String(chatId),
 					...(messageId ? { messageId: String(messageId) } : {}),
 					...(typeof (body.fromMe ?? data.fromMe) === 'boolean' ? { fromMe: body.fromMe ?? data.fromMe } : {}),
 					timestamp: Number.isFinite(timestamp) && timestamp > 0 ? (timestamp > 1e11 ? Math.floor(timestamp / 1000) : timestamp) : Math.floor(Date.now() / 1000),
 					data,
 					raw: body,
-					dedupeKey: String(body.id ?? body.eventId ?? `${event}:${chatId}:${messageId}:${body.timestamp ?? data.timestamp ?? JSON.stringify(data)}`),
+					// A body `id` may be the message's, shared by the message and its edits: the event and
+					// what it says are part of the key, so only a repeat of the same delivery matches.
+					dedupeKey: [event, body.id ?? body.eventId ?? `${chatId}:${messageId}:${body.timestamp ?? data.timestamp ?? ''}`, digestOf(data)].join(':'),
 				},
 			];
 		});
@@ -76,6 +81,11 @@ export class SessionsApiWebhooks implements WebhookAdapter {
 	async register(): Promise<void> {}
 
 	async unregister(): Promise<void> {}
+}
+
+/** A short fingerprint of a delivery's data (the de-dup memory keeps keys, not whole bodies). */
+function digestOf(data: unknown): string {
+	return createHash('sha256').update(JSON.stringify(data) ?? '').digest('base64url').slice(0, 22);
 }
 
 function toTriggerEvent(name: unknown): TriggerEvent | undefined {

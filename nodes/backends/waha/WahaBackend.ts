@@ -3,6 +3,7 @@
  * messages as serialized ids `{fromMe}_{chat}_{id}[_{participant}]`.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
+import { withoutSecretFields } from '../../transport/secrets';
 import { GatewayError, notSupported } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
 import {
@@ -43,7 +44,7 @@ export class WahaBackend implements WhatsAppBackend {
 	}
 
 	async listChats(page: Page): Promise<ChatSummary[]> {
-		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats'], query: { ...page } });
+		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats'], query: { ...page }, expect: 'json' });
 		return asArray(data, 'chats').map(toChatSummary);
 	}
 
@@ -52,12 +53,14 @@ export class WahaBackend implements WhatsAppBackend {
 			method: 'GET',
 			path: this.chatPath(chat, 'messages'),
 			query: { limit: page.limit, offset: page.offset, downloadMedia: page.downloadMedia },
+			expect: 'json',
 		});
 		return asArray(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat)));
 	}
 
-	archiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'archive') });
-	unarchiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'unarchive') });
+	// WAHA documents a JSON object for these two; its other writes answer JSON or nothing.
+	archiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'archive'), expect: 'json' });
+	unarchiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'unarchive'), expect: 'json' });
 	markChatUnread = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'unread') });
 	deleteChat = (chat: ChatRef) => this.answer({ method: 'DELETE', path: this.chatPath(chat) });
 	clearMessages = (chat: ChatRef) => this.answer({ method: 'DELETE', path: this.chatPath(chat, 'messages') });
@@ -75,11 +78,11 @@ export class WahaBackend implements WhatsAppBackend {
 	async reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer> {
 		const resolved = await this.complete(message);
 		const body = { session: this.session, messageId: this.formatMessageId(resolved), reaction: emoji };
-		return { raw: await this.send({ method: 'PUT', path: ['api', 'reaction'], body }), resolved };
+		return { raw: await this.send({ method: 'PUT', path: ['api', 'reaction'], body, expect: 'json' }), resolved };
 	}
 
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
-		const data = await this.send({ method: 'GET', path: ['api', this.session, 'auth', 'qr'], query: { format: 'raw' } });
+		const data = await this.send({ method: 'GET', path: ['api', this.session, 'auth', 'qr'], query: { format: 'raw' }, expect: 'json' });
 		const qr = (data as { value?: unknown })?.value;
 		if (typeof qr !== 'string' || !qr) {
 			throw new GatewayError(this.label, 'rejected', `WAHA gave no QR code for session "${this.session}"; it may already be paired`, { raw: data });
@@ -97,12 +100,15 @@ export class WahaBackend implements WhatsAppBackend {
 	}
 
 	async getSessionStatus(): Promise<SessionStatus> {
-		const data = (await this.send({ method: 'GET', path: ['api', 'sessions', this.session] })) as {
+		const data = (await this.send({ method: 'GET', path: ['api', 'sessions', this.session], expect: 'json' })) as {
 			status?: string;
 			me?: { id?: string } | null;
+			config?: unknown;
 		};
 		const state = String(data?.status ?? 'UNKNOWN');
-		return { state, connected: state === 'WORKING', me: data?.me?.id ?? null, raw: data };
+		// The session config holds webhook HMAC keys, other webhooks' headers and proxy passwords.
+		const raw = data && typeof data === 'object' && 'config' in data ? { ...data, config: withoutSecretFields(data.config) } : data;
+		return { state, connected: state === 'WORKING', me: data?.me?.id ?? null, raw };
 	}
 
 	logout(): Promise<BackendAnswer> {
@@ -166,11 +172,11 @@ export class WahaBackend implements WhatsAppBackend {
 		return { raw: await this.send(request) };
 	}
 
-	/** WAHA answers 404 (or 422 "session … not found") for a session it does not know. */
+	/** WAHA answers 404 (or 422 "session status is not as expected") for a session it does not know or run. */
 	private explainSession(error: unknown): unknown {
 		if (
 			error instanceof GatewayError &&
-			(error.kind === 'notFound' || error.kind === 'rejected') &&
+			(error.details.httpStatus === 404 || error.details.httpStatus === 422) &&
 			/session/i.test(error.details.gatewayMessage ?? '')
 		) {
 			return new GatewayError(
@@ -200,7 +206,7 @@ function idOf(value: unknown): string {
 
 function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 	const id = idOf(raw.id);
-	const lastMessage = raw.lastMessage as { timestamp?: number } | undefined;
+	const lastMessage = raw.lastMessage as { timestamp?: unknown; messageTimestamp?: unknown } | undefined;
 	return {
 		id,
 		name: typeof raw.name === 'string' ? raw.name : null,
@@ -208,10 +214,27 @@ function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 		archived: typeof raw.archived === 'boolean' ? raw.archived : null,
 		pinned: typeof raw.pinned === 'boolean' ? raw.pinned : null,
 		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
+		// WEBJS gives `timestamp`, others the last message's; NOWEB chats carry `conversationTimestamp`.
 		lastMessageTimestamp:
-			typeof raw.timestamp === 'number' ? raw.timestamp : typeof lastMessage?.timestamp === 'number' ? lastMessage.timestamp : null,
+			unixSeconds(raw.timestamp) ??
+			unixSeconds(lastMessage?.timestamp) ??
+			unixSeconds(raw.conversationTimestamp) ??
+			unixSeconds(lastMessage?.messageTimestamp),
 		raw,
 	};
+}
+
+/** Unix seconds from a number, a numeric string, milliseconds or a protobuf Long (`{ low, high }`). */
+function unixSeconds(value: unknown): number | null {
+	let number: number;
+	if (typeof value === 'number') number = value;
+	else if (typeof value === 'string' && /^\d+$/.test(value.trim())) number = Number(value);
+	else if (value && typeof value === 'object' && typeof (value as { low?: unknown }).low === 'number') {
+		const long = value as { low: number; high?: number };
+		number = (long.high ?? 0) * 2 ** 32 + (long.low >>> 0);
+	} else return null;
+	if (!Number.isFinite(number) || number <= 0) return null;
+	return number > 1e11 ? Math.floor(number / 1000) : Math.floor(number);
 }
 
 function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {

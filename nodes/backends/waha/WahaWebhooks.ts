@@ -1,12 +1,16 @@
 /**
  * WAHA webhooks: `{ id, timestamp, event, session, payload }` envelopes, signed with
- * `X-Webhook-Hmac` (sha512 of the raw body) when the session has an HMAC key, configured in the
- * session's `config.webhooks` list, which other tools share: only our own entry is touched.
+ * `X-Webhook-Hmac` (sha512 of the raw body), configured in the session's `config.webhooks` list,
+ * which other tools share: only our own entry is touched. Every registration is signed (with a
+ * secret generated for it when the credentials have none), and the list is written, read back
+ * and written again until our change holds, because WAHA has no way to change one entry alone.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { GatewayHttpClient } from '../../transport/GatewayHttpClient';
+import { GatewayError } from '../errors';
 import type { ChatEvent, TriggerEvent } from '../events';
 import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import { acceptedSecrets, equalInConstantTime, expectedSecret, forgetGeneratedSecret, NO_SECRET_YET, registrationSecret } from '../webhookSecrets';
 
 /** Deliveries older than this (or this far in the future) are refused as replays. */
 export const WEBHOOK_MAX_AGE_MS = 5 * 60 * 1000;
@@ -22,30 +26,69 @@ const WAHA_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 };
 
 type Envelope = { id?: string; timestamp?: number; event?: string; session?: string; payload?: Record<string, any> };
-type WebhookConfig = { url?: string; [key: string]: unknown };
+type WebhookConfig = { url?: string; events?: unknown; hmac?: { key?: unknown } | null; [key: string]: unknown };
+
+/** An HMAC-SHA512 in hex, exactly: nothing before or after it. */
+const SHA512_HEX = /^[0-9a-f]{128}$/i;
+
+/** How often the session's webhook list is written before giving up when others keep changing it. */
+const MAX_WRITE_ATTEMPTS = 6;
+
+export interface RegistrationTiming {
+	/** How long after a write that held the list is read once more (a writer that read before us may land late). */
+	settleMs: number;
+	/** Upper bound of the random pause before writing again. */
+	retryJitterMs: number;
+}
+
+const DEFAULT_TIMING: RegistrationTiming = { settleMs: 300, retryJitterMs: 250 };
+
+/** One queue per WAHA session in this process, so this process's triggers never race each other. */
+const sessionQueues = new Map<string, Promise<unknown>>();
+
+async function inSessionQueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+	const before = sessionQueues.get(key) ?? Promise.resolve();
+	const mine = before.catch(() => undefined).then(work);
+	const tail = mine.catch(() => undefined);
+	sessionQueues.set(key, tail);
+	try {
+		return await mine;
+	} finally {
+		if (sessionQueues.get(key) === tail) sessionQueues.delete(key);
+	}
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WahaWebhooks implements WebhookAdapter {
 	readonly label = 'WAHA';
 
+	/**
+	 * @param secret the credentials' Webhook Secret, if any
+	 * @param queueKey names the WAHA session across this process (base URL and session), so
+	 *   registrations on one session are made one at a time
+	 */
 	constructor(
 		private readonly http: GatewayHttpClient,
 		private readonly session: string,
 		private readonly secret: string | undefined,
+		private readonly queueKey = session,
+		private readonly timing: RegistrationTiming = DEFAULT_TIMING,
 	) {}
 
-	verify(delivery: WebhookDelivery, nowMs: number): void {
-		if (!this.secret) return;
+	verify(delivery: WebhookDelivery, nowMs: number, state?: RegistrationState): void {
+		const secrets = acceptedSecrets(this.secret, state);
+		if (secrets.length === 0) throw new WebhookRejectedError(NO_SECRET_YET);
 		const signature = header(delivery, 'x-webhook-hmac');
 		if (!signature) throw new WebhookRejectedError('Missing X-Webhook-Hmac signature');
 		const algorithm = header(delivery, 'x-webhook-hmac-algorithm');
 		if (algorithm && algorithm.toLowerCase() !== 'sha512') {
 			throw new WebhookRejectedError(`Unsupported signature algorithm "${algorithm}"`);
 		}
-		const expected = createHmac('sha512', this.secret).update(delivery.rawBody).digest();
-		const given = Buffer.from(signature, 'hex');
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-			throw new WebhookRejectedError('Invalid X-Webhook-Hmac signature');
-		}
+		// Buffer.from(…, 'hex') stops at the first non-hex character, so the shape is checked first.
+		const given = SHA512_HEX.test(signature.trim()) ? Buffer.from(signature.trim(), 'hex') : Buffer.alloc(0);
+		const matches = secrets.some((secret) => equalInConstantTime(given, createHmac('sha512', secret).update(delivery.rawBody).digest()));
+		if (!matches) throw new WebhookRejectedError('Invalid X-Webhook-Hmac signature');
 		// The signed body's own timestamp is what a replay cannot change; the header is a fallback.
 		const sentAt = Number((delivery.body as Envelope)?.timestamp ?? header(delivery, 'x-webhook-timestamp'));
 		if (!Number.isFinite(sentAt) || Math.abs(nowMs - sentAt) > WEBHOOK_MAX_AGE_MS) {
@@ -53,13 +96,28 @@ export class WahaWebhooks implements WebhookAdapter {
 		}
 	}
 
+	/** The envelope's `evt_…` id (signed with the body), else the `X-Webhook-Request-Id` header. */
+	deliveryId(delivery: WebhookDelivery): string | undefined {
+		const id = (delivery.body as Envelope | undefined)?.id;
+		if (typeof id === 'string' && id) return `waha:${id}`;
+		const requestId = header(delivery, 'x-webhook-request-id');
+		return requestId ? `waha-request:${requestId}` : undefined;
+	}
+
 	toEvents(delivery: WebhookDelivery): ChatEvent[] {
-		const envelope = (delivery.body ?? {}) as Envelope;
+		const envelope = (delivery.body && typeof delivery.body === 'object' ? delivery.body : {}) as Envelope;
+		// A webhook URL may be set on several sessions (or globally): only this session's events count.
+		if (envelope.session !== undefined && String(envelope.session) !== this.session) return [];
 		const payload = envelope.payload ?? {};
-		const session = String(envelope.session ?? this.session);
+		const session = this.session;
 		const timestamp = toSeconds(payload.timestamp ?? envelope.timestamp);
 		const base = { session, timestamp, raw: envelope };
 		const chatOf = (message: Record<string, any>) => String((message.fromMe ? message.to : message.from) ?? '') || null;
+		// Changes without an id of their own are told apart by WAHA's event id where it sends one.
+		const eventId = typeof envelope.id === 'string' && envelope.id ? envelope.id : undefined;
+		const keyed = (prefix: string, ...content: unknown[]) => (eventId ? `${prefix}:${eventId}` : [prefix, ...content].join(':'));
+		const messageKey = (prefix: string, id: unknown, ...content: unknown[]) =>
+			typeof id === 'string' && id ? [prefix, id, ...content].join(':') : keyed(prefix, JSON.stringify(payload));
 
 		switch (envelope.event) {
 			case 'message':
@@ -72,7 +130,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						messageId: payload.id,
 						fromMe: Boolean(payload.fromMe),
 						data: { text: payload.body ?? null, from: payload.participant || payload.from || null, hasMedia: Boolean(payload.hasMedia) },
-						dedupeKey: `message:${payload.id}`,
+						dedupeKey: messageKey('message', payload.id),
 					},
 				];
 			case 'message.edited':
@@ -84,7 +142,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						messageId: payload.editedMessageId ?? payload.id,
 						fromMe: Boolean(payload.fromMe),
 						data: { text: payload.body ?? null },
-						dedupeKey: `edited:${payload.editedMessageId}:${payload.id}`,
+						dedupeKey: messageKey('edited', payload.id, payload.editedMessageId),
 					},
 				];
 			case 'message.revoked': {
@@ -97,7 +155,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						messageId: payload.revokedMessageId,
 						fromMe: Boolean(message.fromMe),
 						data: {},
-						dedupeKey: `revoked:${payload.revokedMessageId}`,
+						dedupeKey: messageKey('revoked', payload.revokedMessageId),
 					},
 				];
 			}
@@ -111,7 +169,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						messageId: payload.reaction?.messageId,
 						fromMe: Boolean(payload.fromMe),
 						data: { emoji, removed: emoji === '', reactionMessageId: payload.id, from: payload.participant || payload.from || null },
-						dedupeKey: `reaction:${payload.id}`,
+						dedupeKey: messageKey('reaction', payload.id),
 					},
 				];
 			}
@@ -122,7 +180,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						event: 'chat.archive',
 						chatId: payload.id ?? null,
 						data: { archived: Boolean(payload.archived) },
-						dedupeKey: `archive:${payload.id}:${payload.archived}:${payload.timestamp}`,
+						dedupeKey: keyed('archive', payload.id, payload.archived, payload.timestamp),
 					},
 				];
 			case 'session.status':
@@ -132,7 +190,7 @@ export class WahaWebhooks implements WebhookAdapter {
 						event: 'session.status',
 						chatId: null,
 						data: { status: payload.status },
-						dedupeKey: `status:${payload.status}:${envelope.timestamp}`,
+						dedupeKey: keyed('status', payload.status, envelope.timestamp),
 					},
 				];
 			default:
@@ -140,23 +198,34 @@ export class WahaWebhooks implements WebhookAdapter {
 		}
 	}
 
-	async isRegistered(url: string): Promise<boolean> {
-		return (await this.webhooks()).some((webhook) => webhook.url === url);
+	/** Our entry is there, for these events, signed with the registration's secret. */
+	async isRegistered(url: string, events?: readonly TriggerEvent[], state?: RegistrationState): Promise<boolean> {
+		const secret = expectedSecret(this.secret, state);
+		// Without a secret the registration is unsigned (made by an older version): make it again.
+		if (!secret) return false;
+		const wanted = events ? wahaEventsFor(events) : undefined;
+		return (await this.webhooks()).some((webhook) => isOurs(webhook, url, secret, wanted));
 	}
 
-	async register(url: string, events: readonly TriggerEvent[], _state: RegistrationState): Promise<void> {
-		const wahaEvents = [...new Set(events.flatMap((event) => WAHA_EVENTS_FOR[event] ?? []))];
+	async register(url: string, events: readonly TriggerEvent[], state: RegistrationState): Promise<void> {
 		const ours: WebhookConfig = {
 			url,
-			events: wahaEvents,
-			hmac: this.secret ? { key: this.secret } : null,
+			events: wahaEventsFor(events),
+			hmac: { key: registrationSecret(this.secret, state) },
 			retries: { attempts: 5, delaySeconds: 2 },
 		};
-		await this.saveWebhooks((webhooks) => [...webhooks.filter((webhook) => webhook.url !== url), ours]);
+		await this.writeUntilItHolds(
+			(webhooks) => [...webhooks.filter((webhook) => webhook.url !== url), ours],
+			(webhooks) => webhooks.filter((webhook) => webhook.url === url).length === 1 && webhooks.some((webhook) => isOurs(webhook, url, ours.hmac!.key as string, ours.events as string[])),
+		);
 	}
 
-	async unregister(url: string, _state: RegistrationState): Promise<void> {
-		await this.saveWebhooks((webhooks) => webhooks.filter((webhook) => webhook.url !== url));
+	async unregister(url: string, state: RegistrationState): Promise<void> {
+		await this.writeUntilItHolds(
+			(webhooks) => webhooks.filter((webhook) => webhook.url !== url),
+			(webhooks) => !webhooks.some((webhook) => webhook.url === url),
+		);
+		forgetGeneratedSecret(state);
 	}
 
 	private async sessionConfig(): Promise<Record<string, unknown>> {
@@ -165,20 +234,56 @@ export class WahaWebhooks implements WebhookAdapter {
 	}
 
 	private async webhooks(): Promise<WebhookConfig[]> {
-		const webhooks = (await this.sessionConfig()).webhooks;
-		return Array.isArray(webhooks) ? (webhooks as WebhookConfig[]) : [];
+		return webhooksOf(await this.sessionConfig());
 	}
 
-	/** Read-modify-write of the session config, keeping everything but the webhooks list as it was. */
-	private async saveWebhooks(change: (webhooks: WebhookConfig[]) => WebhookConfig[]): Promise<void> {
-		const config = await this.sessionConfig();
-		const current = Array.isArray(config.webhooks) ? (config.webhooks as WebhookConfig[]) : [];
-		await this.http.request({
-			method: 'PUT',
-			path: ['api', 'sessions', this.session],
-			body: { config: { ...config, webhooks: change(current) } },
+	/**
+	 * Read-modify-write of the session config (everything but the webhooks list kept as it was),
+	 * read back until `holds`: another n8n process or tool writing the same list at the same moment
+	 * (last writer wins at WAHA) would otherwise silently drop our change. A last read after a pause
+	 * catches a writer that read the list before our write and saves it after.
+	 */
+	private async writeUntilItHolds(change: (webhooks: WebhookConfig[]) => WebhookConfig[], holds: (webhooks: WebhookConfig[]) => boolean): Promise<void> {
+		await inSessionQueue(this.queueKey, async () => {
+			for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+				const config = await this.sessionConfig();
+				const current = webhooksOf(config);
+				if (!holds(current)) {
+					await this.http.request({ method: 'PUT', path: ['api', 'sessions', this.session], body: { config: { ...config, webhooks: change(current) } } });
+					if (!holds(await this.webhooks())) {
+						await pause(Math.random() * this.timing.retryJitterMs * attempt);
+						continue;
+					}
+				} else if (attempt === 1) {
+					// Already as wanted, and nothing written that a late writer could undo.
+					return;
+				}
+				await pause(this.timing.settleMs);
+				if (holds(await this.webhooks())) return;
+				await pause(Math.random() * this.timing.retryJitterMs * attempt);
+			}
+			throw new GatewayError(
+				this.label,
+				'rejected',
+				`The webhook list of the WAHA session "${this.session}" kept being changed by someone else while the trigger updated it (${MAX_WRITE_ATTEMPTS} attempts); activate the workflow again, and check for another tool or n8n instance rewriting the session's webhooks`,
+			);
 		});
 	}
+}
+
+function wahaEventsFor(events: readonly TriggerEvent[]): string[] {
+	return [...new Set(events.flatMap((event) => WAHA_EVENTS_FOR[event] ?? []))];
+}
+
+function webhooksOf(config: Record<string, unknown>): WebhookConfig[] {
+	return Array.isArray(config.webhooks) ? (config.webhooks as WebhookConfig[]) : [];
+}
+
+function isOurs(webhook: WebhookConfig, url: string, secret: string, events?: readonly string[]): boolean {
+	if (webhook.url !== url || webhook.hmac?.key !== secret) return false;
+	if (!events) return true;
+	const registered = Array.isArray(webhook.events) ? webhook.events.map(String) : [];
+	return registered.length === events.length && events.every((event) => registered.includes(event));
 }
 
 function header(delivery: WebhookDelivery, name: string): string | undefined {

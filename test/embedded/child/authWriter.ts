@@ -6,11 +6,12 @@
 import { FileAuthState } from '../../../nodes/backends/embedded/authState';
 import { loadBaileys } from '../../../nodes/backends/embedded/loadBaileys';
 import { sessionPaths } from '../../../nodes/backends/embedded/paths';
+import { CRASH_SECRET } from './secrets';
 import { planStep } from './writePlan';
 
 async function main(): Promise<void> {
 	const [folder, first] = process.argv.slice(2);
-	const auth = await FileAuthState.open(sessionPaths('crash', folder), await loadBaileys());
+	const auth = await FileAuthState.open(sessionPaths('crash', folder, CRASH_SECRET), await loadBaileys());
 	for (let step = Number(first); ; step++) {
 		const plan = planStep(step);
 		auth.creds.additionalData = { step, filler: plan.credsFiller };

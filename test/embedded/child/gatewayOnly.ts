@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
 	const folder = mkdtempSync(path.join(tmpdir(), 'wa-lazy-'));
 	try {
-		const embedded = await createBackend({ connection: 'embedded', session: 'lazy', authFolder: folder });
+		const embedded = await createBackend({ connection: 'embedded', session: 'lazy', authFolder: folder, sessionSecret: 'lazy-load-test-secret' });
 			const { isBaileysLoaded } = require('../../../nodes/backends/embedded/loadBaileys') as typeof import('../../../nodes/backends/embedded/loadBaileys');
 		report('embedded backend created', { baileysLoaded: isBaileysLoaded() });
 		await embedded.getSessionStatus();

@@ -7,19 +7,20 @@ import { createBackend } from '../../../nodes/backends/createBackend';
 import { GatewayError } from '../../../nodes/backends/errors';
 import { isBaileysLoaded } from '../../../nodes/backends/embedded/loadBaileys';
 import { sessionPaths } from '../../../nodes/backends/embedded/paths';
+import { TEST_SECRET } from './secrets';
 import { SessionLock } from '../../../nodes/backends/embedded/sessionLock';
 import { closeAllSessions } from '../../../nodes/backends/embedded/SessionRegistry';
 
 async function main(): Promise<void> {
 	const [mode, folder] = process.argv.slice(2);
 	if (mode === 'hold') {
-		SessionLock.acquire(sessionPaths('test', folder).lock, 'test');
+		SessionLock.acquire(sessionPaths('test', folder, TEST_SECRET).lock, 'test');
 		process.stdout.write(`${JSON.stringify({ held: true, pid: process.pid })}\n`);
 		setInterval(() => undefined, 60_000);
 		return;
 	}
 	const started = Date.now();
-	const backend = await createBackend({ connection: 'embedded', session: 'test', authFolder: folder }, { timeoutMs: 5000, maxRetries: 0 });
+	const backend = await createBackend({ connection: 'embedded', session: 'test', authFolder: folder, sessionSecret: TEST_SECRET }, { timeoutMs: 5000, maxRetries: 0 });
 	try {
 		const status = await backend.getSessionStatus();
 		process.stdout.write(`${JSON.stringify({ ok: true, state: status.state, baileysLoaded: isBaileysLoaded() })}\n`);
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
 		await backend.release();
 		await closeAllSessions();
 	}
+	// Done: a query Baileys left pending (60 s default timeout) must not keep this process alive.
+	process.exit(0);
 }
 
 main().catch((error: unknown) => {

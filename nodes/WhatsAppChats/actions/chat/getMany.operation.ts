@@ -9,6 +9,6 @@ export const description = updateDisplayOptions({ show: { resource: ['chat'], op
 export const readInput: OperationModule<Listing>['readInput'] = readListing;
 
 export const execute: OperationModule<Listing>['execute'] = async (backend, listing) => {
-	const chats = await collectPages(listing, (page) => backend.listChats(page));
+	const chats = await collectPages(listing, (page) => backend.listChats(page), { backend: backend.label, items: 'chats' });
 	return chats.map((chat) => ({ json: { ...chat, raw: chat.raw as IDataObject } }));
 };

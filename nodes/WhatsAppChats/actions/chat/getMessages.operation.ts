@@ -27,6 +27,9 @@ export const readInput: OperationModule<Input>['readInput'] = (ctx, itemIndex) =
 });
 
 export const execute: OperationModule<Input>['execute'] = async (backend, { chat, listing, downloadMedia }) => {
-	const messages = await collectPages(listing, (page) => backend.listMessages(chat, { ...page, downloadMedia }));
+	const messages = await collectPages(listing, (page) => backend.listMessages(chat, { ...page, downloadMedia }), {
+		backend: backend.label,
+		items: 'messages',
+	});
 	return messages.map((message) => ({ json: { ...message, raw: message.raw as IDataObject } }));
 };

@@ -11,7 +11,7 @@ export function messageAction<Extra>(spec: {
 	extraFields?: INodeProperties[];
 	readExtra?: (ctx: IExecuteFunctions, itemIndex: number) => Extra;
 	run: (backend: WhatsAppBackend, message: MessageRef, extra: Extra) => Promise<BackendAnswer>;
-	result: (extra: Extra) => IDataObject;
+	result: (extra: Extra, answer: BackendAnswer) => IDataObject;
 }): OperationModule<{ message: MessageRef; extra: Extra }> {
 	return {
 		capability: spec.capability,
@@ -24,7 +24,9 @@ export function messageAction<Extra>(spec: {
 			message: readMessage(ctx, itemIndex),
 			extra: spec.readExtra ? spec.readExtra(ctx, itemIndex) : (undefined as Extra),
 		}),
-		execute: async (backend, { message, extra }) =>
-			messageResult(backend, message, spec.result(extra), await spec.run(backend, message, extra)),
+		execute: async (backend, { message, extra }) => {
+			const answer = await spec.run(backend, message, extra);
+			return messageResult(backend, message, spec.result(extra, answer), answer);
+		},
 	};
 }

@@ -27,5 +27,9 @@ export const { capability, description, readInput, execute } = messageAction<Pin
 		return duration as PinDuration;
 	},
 	run: (backend, message, duration) => backend.pinMessage(message, duration),
-	result: (duration) => ({ pinned: true, durationSeconds: duration }),
+	// What happened: a backend with its own fixed pin time says so, next to what was asked.
+	result: (duration, answer) =>
+		answer.pinnedForSeconds === undefined || answer.pinnedForSeconds === duration
+			? { pinned: true, durationSeconds: duration }
+			: { pinned: true, durationSeconds: answer.pinnedForSeconds, requestedDurationSeconds: duration, ...(answer.note ? { note: answer.note } : {}) },
 });

@@ -1,9 +1,6 @@
+import { isSingleEmoji } from '../../../backends/emoji';
 import { InvalidInputError } from '../../../backends/errors';
 import { messageAction } from './messageAction';
-
-// One emoji: pictographs with their modifiers, joiners and variation selectors, or a flag.
-const SINGLE_EMOJI =
-	/^(?:\p{Regional_Indicator}{2}|[\p{Extended_Pictographic}\p{Emoji_Presentation}][\u{FE0F}\u{20E3}\p{Emoji_Modifier}]*(?:\u{200D}[\p{Extended_Pictographic}\p{Emoji_Presentation}][\u{FE0F}\p{Emoji_Modifier}]*)*)$/u;
 
 export const { capability, description, readInput, execute } = messageAction<string>({
 	operation: 'react',
@@ -19,7 +16,7 @@ export const { capability, description, readInput, execute } = messageAction<str
 	],
 	readExtra: (ctx, itemIndex) => {
 		const emoji = ctx.getNodeParameter('emoji', itemIndex, '') as unknown;
-		if (typeof emoji !== 'string' || (emoji !== '' && !SINGLE_EMOJI.test(emoji.trim()))) {
+		if (typeof emoji !== 'string' || (emoji !== '' && !isSingleEmoji(emoji.trim()))) {
 			throw new InvalidInputError('Emoji', emoji, 'a single emoji such as 👍, or empty to remove the reaction');
 		}
 		return emoji.trim();
