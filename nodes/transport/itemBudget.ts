@@ -6,17 +6,28 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface ItemBudget {
-	/** `Date.now()` past which nothing more is sent or awaited for the item. */
-	deadline: number;
+	/** `Date.now()` past which nothing more is sent or awaited for the item (fixed at first read). */
+	readonly deadline: number;
 	/** The whole budget, for messages. */
 	totalMs: number;
 }
 
 const current = new AsyncLocalStorage<ItemBudget>();
 
-/** Runs `work` with a budget of `totalMs` shared by every request it makes. */
+/**
+ * Runs `work` with a budget of `totalMs` shared by every request it makes. The clock starts with
+ * the item's first request (its checks before that are not network time), so a first attempt
+ * always gets the whole Timeout.
+ */
 export function withItemBudget<T>(totalMs: number, work: () => Promise<T>): Promise<T> {
-	return current.run({ deadline: Date.now() + totalMs, totalMs }, work);
+	let deadline: number | undefined;
+	const budget: ItemBudget = {
+		totalMs,
+		get deadline() {
+			return (deadline ??= Date.now() + totalMs);
+		},
+	};
+	return current.run(budget, work);
 }
 
 /** The budget of the item being worked on, if the caller opened one. */

@@ -2,7 +2,7 @@
  * The local store on its own: what it keeps, its bounds, and that it survives a restart (a new
  * ChatStore over the same file) with the keys and last messages chat changes need.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ChatStore, type StoredMessage } from '../../nodes/backends/embedded/store';
@@ -47,7 +47,8 @@ test('survives a restart: chats, messages with full keys, flags and aliases come
 test('changes are saved by themselves after the save delay, atomically (no temp file left)', async () => {
 	const store = await ChatStore.open(file, { saveDelayMs: 20 });
 	store.addMessage(message(A, 'A1', 100));
-	await new Promise((resolve) => setTimeout(resolve, 150));
+	// Nobody asks for the save: the file appears by itself (polled, so a loaded machine is not a failure).
+	for (let waited = 0; !existsSync(file) && waited < 5_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
 	expect(JSON.parse(readFileSync(file, 'utf-8')).chats[0].id).toBe(A);
 	expect(readFileSync(file, 'utf-8')).not.toContain('.tmp-');
 	await store.close();
