@@ -8,7 +8,7 @@ export class WhatsAppChatsApi implements ICredentialType {
 
 	displayName = 'WhatsApp Chats API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-chats/n8n-nodes-whatsapp-chats#credentials';
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-chats/n8n-nodes-whatsapp-chats#credentials-whatsapp-chats-api';
 
 	icon = 'file:whatsapp.svg' as const;
 

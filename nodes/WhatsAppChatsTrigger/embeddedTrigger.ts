@@ -14,8 +14,10 @@ export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<I
 	if (kind !== 'embedded') {
 		throw new NodeOperationError(
 			this.getNode(),
-			`"Receive Events From" is Embedded Connection, but the credentials connect to ${CONNECTION_LABELS[kind]}`,
-			{ description: 'Choose "Gateway Webhook", or credentials whose Connection is Embedded (Baileys).' },
+			`The WhatsApp Chats Embedded Trigger listens on the embedded connection, but the credentials connect to ${CONNECTION_LABELS[kind]}`,
+			{
+				description: `For ${CONNECTION_LABELS[kind]}, use the WhatsApp Chats Trigger node (the gateway calls its webhook), or pick credentials whose Connection is Embedded (Baileys).`,
+			},
 		);
 	}
 	// A manual "listen for test event" opens the connection itself; its own connecting/open states

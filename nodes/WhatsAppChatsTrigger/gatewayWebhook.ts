@@ -7,6 +7,7 @@ import type { ConnectionCredentials } from '../backends/createBackend';
 import { createWebhookAdapter } from '../backends/createWebhookAdapter';
 import type { ChatEvent, TriggerEvent } from '../backends/events';
 import { WebhookRejectedError } from '../backends/webhooks';
+import { toNodeError } from '../WhatsAppChats/actions/nodeErrors';
 import { makeEventFilter } from './eventFilter';
 import { recentEventsOf } from './recentEvents';
 
@@ -20,7 +21,12 @@ export interface TriggerOptions {
 type Context = IWebhookFunctions | IHookFunctions | ITriggerFunctions;
 
 async function adapterOf(ctx: Context) {
-	return createWebhookAdapter(await ctx.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));
+	const credentials = await ctx.getCredentials<ConnectionCredentials>('whatsAppChatsApi');
+	try {
+		return createWebhookAdapter(credentials);
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, 0);
+	}
 }
 
 export function toItem(event: ChatEvent): INodeExecutionData {
@@ -67,24 +73,21 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	return events.length ? { workflowData: [events.map(toItem)] } : {};
 }
 
-const isEmbedded = (ctx: IHookFunctions) => ctx.getNodeParameter('source', 'gateway') === 'embedded';
-
 export const gatewayWebhookMethods = {
 	default: {
+		// Called first, on publish and on "Listen for test event": credentials for the embedded
+		// connection fail here at once, with the node to use instead (createWebhookAdapter).
 		async checkExists(this: IHookFunctions): Promise<boolean> {
-			if (isEmbedded(this)) return true;
 			const events = this.getNodeParameter('events', []) as TriggerEvent[];
 			// A lost, changed or unsigned registration counts as missing, so create() makes it again.
 			return await (await adapterOf(this)).isRegistered(this.getNodeWebhookUrl('default') as string, events, this.getWorkflowStaticData('node'));
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			if (isEmbedded(this)) return true;
 			const events = this.getNodeParameter('events', []) as TriggerEvent[];
 			await (await adapterOf(this)).register(this.getNodeWebhookUrl('default') as string, events, this.getWorkflowStaticData('node'));
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
-			if (isEmbedded(this)) return true;
 			try {
 				await (await adapterOf(this)).unregister(this.getNodeWebhookUrl('default') as string, this.getWorkflowStaticData('node'));
 				return true;

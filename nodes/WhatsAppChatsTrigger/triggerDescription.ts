@@ -1,7 +1,14 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { TRIGGER_EVENTS } from '../backends/events';
+/**
+ * The panels of the two trigger nodes: WhatsApp Chats Trigger (gateways call its webhook) and
+ * WhatsApp Chats Embedded Trigger (listens on the connection inside n8n). n8n runs a node type
+ * either as a webhook or as a trigger, never both, so each source is its own node type.
+ */
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { TRIGGER_EVENTS, type TriggerEvent } from '../backends/events';
 
-const EVENT_DESCRIPTIONS: Record<(typeof TRIGGER_EVENTS)[number], string> = {
+export type GatewayLabel = 'WAHA' | 'Sessions API' | 'Evolution API';
+
+const EVENT_DESCRIPTIONS: Record<TriggerEvent, string> = {
 	'chat.archive': 'A chat was archived or unarchived',
 	'chat.unread': 'A chat was marked as unread',
 	'chat.read': 'A chat was read',
@@ -15,105 +22,134 @@ const EVENT_DESCRIPTIONS: Record<(typeof TRIGGER_EVENTS)[number], string> = {
 	'session.status': 'The WhatsApp connection changed state',
 };
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Receive Events From',
-		name: 'source',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Gateway Webhook', value: 'gateway', description: 'WAHA, Sessions API or Evolution API call n8n' },
-			{ name: 'Embedded Connection', value: 'embedded', description: 'The WhatsApp connection inside n8n' },
-		],
-		default: 'gateway',
-	},
-	{
-		displayName:
-			'WAHA and Evolution API get this webhook URL set automatically when the workflow is activated. For the Sessions API, enter it in your gateway.',
-		name: 'gatewayNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { source: ['gateway'] } },
-	},
-	// Shown for every gateway: a node parameter cannot depend on the credentials' Connection field.
-	{
-		displayName:
-			'Sessions API: until you set a Webhook Secret in the credentials (sent by the gateway as X-Webhook-Secret), calls to this URL are unauthenticated and anyone who knows it can start the workflow. WAHA and Evolution API registrations are always signed.',
-		name: 'sessionsApiSecretNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { source: ['gateway'] } },
-	},
-	{
+/** Which gateways send each event (the README's trigger table says the same; a test compares them). */
+export const GATEWAYS_SENDING: Record<TriggerEvent, readonly GatewayLabel[]> = {
+	'chat.archive': ['WAHA', 'Sessions API'],
+	'chat.unread': ['Sessions API'],
+	'chat.read': ['Sessions API', 'Evolution API'],
+	'chat.pin': ['Sessions API'],
+	'chat.delete': ['Sessions API', 'Evolution API'],
+	message: ['WAHA', 'Sessions API', 'Evolution API'],
+	'message.edited': ['WAHA', 'Sessions API', 'Evolution API'],
+	'message.revoked': ['WAHA', 'Sessions API', 'Evolution API'],
+	'message.reaction': ['WAHA', 'Sessions API', 'Evolution API'],
+	'message.star': ['Sessions API'],
+	'session.status': ['WAHA', 'Sessions API', 'Evolution API'],
+};
+
+const ALL_GATEWAYS: readonly GatewayLabel[] = ['WAHA', 'Sessions API', 'Evolution API'];
+
+function sentBy(event: TriggerEvent): string {
+	const gateways = GATEWAYS_SENDING[event];
+	if (gateways.length === ALL_GATEWAYS.length) return 'every gateway';
+	return `${gateways.join(' and ')} only`;
+}
+
+function eventsProperty(describe: (event: TriggerEvent) => string): INodeProperties {
+	return {
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: TRIGGER_EVENTS.map((event) => ({ name: event, value: event, description: EVENT_DESCRIPTIONS[event] })),
+		options: TRIGGER_EVENTS.map((event) => ({ name: event, value: event, description: describe(event) })),
 		default: [...TRIGGER_EVENTS],
-		description: 'Which changes start the workflow. Not every backend reports every event: see the README.',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'De-Duplication Window (Seconds)',
-				name: 'dedupeWindowSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 600,
-				description: 'The same change received again within this time starts no second execution',
-			},
-			{
-				displayName: 'Ignore Groups',
-				name: 'ignoreGroups',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to ignore events of group chats',
-			},
-			{
-				displayName: 'Ignore Own Messages',
-				name: 'ignoreOwnMessages',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to ignore messages, edits, deletions and reactions sent from this WhatsApp account, so a workflow does not trigger itself',
-			},
-			{
-				displayName: 'Only These Chats',
-				name: 'onlyChats',
-				type: 'string',
-				default: '',
-				placeholder: '+91 99880-66776, 120363012345678901@g.us',
-				description: 'Comma-separated phone numbers or chat IDs; empty means all chats',
-			},
-		],
-	},
-];
+		description: 'Which changes start the workflow',
+	};
+}
 
-export const triggerDescription: INodeTypeDescription = {
+const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'De-Duplication Window (Seconds)',
+			name: 'dedupeWindowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 600,
+			description: 'The same change received again within this time starts no second execution',
+		},
+		{
+			displayName: 'Ignore Groups',
+			name: 'ignoreGroups',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to ignore events of group chats',
+		},
+		{
+			displayName: 'Ignore Own Messages',
+			name: 'ignoreOwnMessages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to ignore messages, edits, deletions and reactions sent from this WhatsApp account, so a workflow does not trigger itself',
+		},
+		{
+			displayName: 'Only These Chats',
+			name: 'onlyChats',
+			type: 'string',
+			default: '',
+			placeholder: '+91 99880-66776, 120363012345678901@g.us',
+			description: 'Comma-separated phone numbers or chat IDs; empty means all chats',
+		},
+	],
+};
+
+export const GATEWAY_TRIGGER_NOTICE =
+	'WAHA and Evolution API get the Test URL while you listen for a test event, and the Production URL when you Publish. ' +
+	'Sessions API: enter the URL in your gateway. Embedded (Baileys) credentials: use the WhatsApp Chats Embedded Trigger.';
+
+export const gatewayTriggerDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Chats Trigger',
 	name: 'whatsAppChatsTrigger',
 	icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
 	group: ['trigger'],
 	version: 1,
-	subtitle: '={{ $parameter["source"] === "embedded" ? "Embedded connection" : "Gateway webhook" }}',
-	description: 'Starts the workflow when WhatsApp chats or messages change',
+	subtitle: 'Gateway webhook',
+	// n8n's node panel shows this text for the whole "WhatsApp Chats" app (actions and this trigger).
+	description: 'Manage WhatsApp chats and messages, and start workflows when they change: WAHA, Sessions API, Evolution API or embedded',
 	defaults: { name: 'WhatsApp Chats Trigger' },
 	inputs: [],
-	outputs: ['main'],
+	outputs: [NodeConnectionTypes.Main],
 	credentials: [{ name: 'whatsAppChatsApi', required: true }],
-	webhooks: [
+	webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'whatsapp-chats' }],
+	properties: [
+		{ displayName: GATEWAY_TRIGGER_NOTICE, name: 'gatewayNotice', type: 'notice', default: '' },
+		// Shown for every gateway: a node parameter cannot depend on the credentials' Connection field.
 		{
-			name: 'default',
-			httpMethod: 'POST',
-			responseMode: 'onReceived',
-			// No webhook for the embedded source, so n8n runs trigger() instead (also for test events).
-			path: '={{ $parameter["source"] === "embedded" ? undefined : "whatsapp-chats" }}',
+			displayName:
+				'Sessions API: until you set a Webhook Secret in the credentials (sent by the gateway as X-Webhook-Secret), calls to this URL are unauthenticated and anyone who knows it can start the workflow. WAHA and Evolution API registrations are always signed.',
+			name: 'sessionsApiSecretNotice',
+			type: 'notice',
+			default: '',
 		},
+		eventsProperty((event) => `${EVENT_DESCRIPTIONS[event]}. Sent by ${sentBy(event)}.`),
+		optionsProperty,
 	],
-	properties,
+};
+
+export const EMBEDDED_TRIGGER_NOTICE =
+	'Listens on the WhatsApp connection inside n8n: no webhook, no gateway. Pair the session first: WhatsApp Chats node, Session → Get QR. ' +
+	'WAHA, Sessions API or Evolution API credentials: use the WhatsApp Chats Trigger node.';
+
+export const embeddedTriggerDescription: INodeTypeDescription = {
+	displayName: 'WhatsApp Chats Embedded Trigger',
+	name: 'whatsAppChatsEmbeddedTrigger',
+	icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+	group: ['trigger'],
+	version: 1,
+	subtitle: 'Embedded connection',
+	description: 'Starts the workflow when WhatsApp chats or messages change on the connection inside n8n',
+	defaults: { name: 'WhatsApp Chats Embedded Trigger' },
+	inputs: [],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: 'whatsAppChatsApi', required: true }],
+	properties: [
+		{ displayName: EMBEDDED_TRIGGER_NOTICE, name: 'embeddedNotice', type: 'notice', default: '' },
+		// The embedded connection reports every event.
+		eventsProperty((event) => EVENT_DESCRIPTIONS[event]),
+		optionsProperty,
+	],
 };

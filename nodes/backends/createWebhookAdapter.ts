@@ -12,7 +12,7 @@ export function createWebhookAdapter(credentials: ConnectionCredentials): Webhoo
 		throw new InvalidInputError(
 			'Connection',
 			CONNECTION_LABELS[kind],
-			'a gateway connection, or "Receive Events From: Embedded Connection" (the embedded connection needs no webhook)',
+			'a gateway connection (WAHA, Sessions API, Evolution API): for the embedded connection use the WhatsApp Chats Embedded Trigger node, which needs no webhook',
 		);
 	}
 	const { http, session } = openGateway(kind, credentials);

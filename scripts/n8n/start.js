@@ -36,7 +36,7 @@ const {
 	missingBuildOutputs,
 	isPortFree,
 } = require('./common');
-const { DEV_OWNER, waitUntilReady, ensureOwner, ensureDefaultCredential, RestSession } = require('./server');
+const { DEV_OWNER, DEFAULT_CREDENTIAL, waitUntilReady, ensureOwner, ensureDefaultCredential, RestSession } = require('./server');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -158,7 +158,10 @@ async function main() {
 			'',
 			`  editor:       ${baseUrl}`,
 			...(flag('--no-owner') ? [] : [`  log in with:  ${OWNER.email} / ${OWNER.password}`]),
-			`  nodes:        WhatsApp Chats, WhatsApp Chats Trigger (search "WhatsApp Chats")`,
+			`  nodes:        WhatsApp Chats, WhatsApp Chats Trigger (gateways), WhatsApp Chats Embedded Trigger (search "WhatsApp Chats")`,
+			...(flag('--no-owner') || flag('--no-credential')
+				? []
+				: [`  first steps:  "${DEFAULT_CREDENTIAL.name}" is embedded: pair it with WhatsApp Chats → Session → Get QR,`, '                then start workflows with the WhatsApp Chats Embedded Trigger']),
 			`  examples:     ${path.join(ROOT, 'examples')} (Workflows > Import from File)`,
 			'  stop:         Ctrl+C',
 			line,

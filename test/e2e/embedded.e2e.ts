@@ -10,7 +10,7 @@
  *
  *  1. `n8n execute` of one workflow with every Chat / Message operation and Session Status,
  *     asserting node outputs and what reached the WhatsApp server (app-state mutations, messages);
- *  2. the three examples switched to "Receive Events From: Embedded Connection", published,
+ *  2. the three examples with their trigger swapped for the WhatsApp Chats Embedded Trigger, published,
  *     `n8n start`: messages arriving at the account start executions whose nodes act on WhatsApp;
  *  3. `n8n execute` of Session → Logout: WhatsApp is told to remove the device.
  */
@@ -24,7 +24,7 @@ import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
 import { TEST_SECRET, writePairedAuth } from '../embedded/world';
-import { e2eWorkflow, example, freshUserFolder, logTiming, requireN8n, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
+import { e2eWorkflow, EMBEDDED_TRIGGER_TYPE, example, freshUserFolder, logTiming, requireN8n, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
 
 const SESSION = 'e2e';
 const ME = '15550001111@s.whatsapp.net';
@@ -119,13 +119,15 @@ async function seedStore(): Promise<void> {
 	}
 }
 
-/** The examples ship with "Receive Events From: Gateway Webhook"; embedded users switch it. */
+/** The examples ship with the (gateway) WhatsApp Chats Trigger; embedded users swap in the Embedded Trigger. */
 function embeddedSource<T extends { nodes: INode[] }>(workflow: T): T {
 	return {
 		...workflow,
-		nodes: workflow.nodes.map((node) =>
-			node.type === TRIGGER_TYPE ? { ...node, parameters: { ...node.parameters, source: 'embedded' } } : node,
-		),
+		nodes: workflow.nodes.map((node) => {
+			if (node.type !== TRIGGER_TYPE) return node;
+			const { webhookId: _webhookId, ...rest } = node;
+			return { ...rest, type: EMBEDDED_TRIGGER_TYPE };
+		}),
 	};
 }
 

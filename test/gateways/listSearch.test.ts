@@ -35,7 +35,7 @@ test('the filter matches names and ids', async () => {
 
 test('a gateway without a chat list says to type the chat instead', async () => {
 	await expect(searchChats.call(context(sessionsApiCredentials(gateway)))).rejects.toThrow(
-		'Sessions API offers no chat list: switch the Chat field to "By Phone or ID"',
+		'Sessions API offers no chat list: switch the Chat field to "By ID" and enter a phone number or chat ID',
 	);
 	expect(gateway.requests).toHaveLength(0);
 });

@@ -1,18 +1,22 @@
 /**
- * Runs the WhatsApp Chats Trigger the way n8n does, with n8n-core's real contexts: webhook calls
- * arrive as real HTTP posts on 127.0.0.1 and go through `WebhookContext`; activation and
- * deactivation call the webhook methods through `HookContext`; the embedded source runs through
- * `TriggerContext`. Executions the trigger starts are recorded.
+ * Runs the WhatsApp Chats triggers the way n8n does, with n8n-core's real contexts: webhook calls
+ * to the WhatsApp Chats Trigger (gateways) arrive as real HTTP posts on 127.0.0.1 and go through
+ * `WebhookContext`; activation and deactivation call the webhook methods through `HookContext`;
+ * the WhatsApp Chats Embedded Trigger runs through `TriggerContext`. `parameters.source:
+ * 'embedded'` picks the embedded node type (any other source the gateway one); it is not passed
+ * on as a parameter. Executions the trigger starts are recorded.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HookContext, TriggerContext, WebhookContext } from 'n8n-core';
 import { Workflow, type IDataObject, type INode, type INodeExecutionData, type ITriggerResponse, type IWebhookData, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { WhatsAppChatsApi } from '../../credentials/WhatsAppChatsApi.credentials';
+import { WhatsAppChatsEmbeddedTrigger } from '../../nodes/WhatsAppChatsEmbeddedTrigger/WhatsAppChatsEmbeddedTrigger.node';
 import { WhatsAppChatsTrigger } from '../../nodes/WhatsAppChatsTrigger/WhatsAppChatsTrigger.node';
 import { setupN8nContainer, TestCredentialsHelper, TestNodeTypes } from './n8nEngine';
 
 export const TRIGGER_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChatsTrigger';
+export const EMBEDDED_TRIGGER_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChatsEmbeddedTrigger';
 
 setupN8nContainer();
 
@@ -33,8 +37,12 @@ export interface TriggerUnderTest {
 let triggerCounter = 0;
 
 export async function startTrigger(options: { parameters: IDataObject; credentials: IDataObject }): Promise<TriggerUnderTest> {
-	const nodeType = new WhatsAppChatsTrigger();
-	const nodeTypes = new TestNodeTypes({ [TRIGGER_TYPE]: nodeType });
+	const { source, ...parameters } = options.parameters;
+	const embedded = source === 'embedded';
+	const gatewayType = new WhatsAppChatsTrigger();
+	const embeddedType = new WhatsAppChatsEmbeddedTrigger();
+	const type = embedded ? EMBEDDED_TRIGGER_TYPE : TRIGGER_TYPE;
+	const nodeTypes = new TestNodeTypes({ [TRIGGER_TYPE]: gatewayType, [EMBEDDED_TRIGGER_TYPE]: embeddedType });
 	const credentialsHelper = new TestCredentialsHelper(
 		{ whatsAppChatsApi: options.credentials as never },
 		{ whatsAppChatsApi: new WhatsAppChatsApi() },
@@ -43,10 +51,10 @@ export async function startTrigger(options: { parameters: IDataObject; credentia
 		id: `trigger-${++triggerCounter}`,
 		webhookId: `0c1d2e3f-0000-4000-8000-${String(triggerCounter).padStart(12, '0')}`,
 		name: 'WhatsApp Chats Trigger',
-		type: TRIGGER_TYPE,
+		type,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: options.parameters as INode['parameters'],
+		parameters: parameters as INode['parameters'],
 		credentials: { whatsAppChatsApi: { id: 'test-whatsAppChatsApi', name: 'WhatsApp (test)' } },
 	};
 	const staticData: IDataObject = {};
@@ -71,7 +79,7 @@ export async function startTrigger(options: { parameters: IDataObject; credentia
 		httpMethod: 'POST',
 		node: node.name,
 		path: 'whatsapp-chats',
-		webhookDescription: nodeType.description.webhooks![0],
+		webhookDescription: gatewayType.description.webhooks![0],
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 	});
@@ -91,7 +99,7 @@ export async function startTrigger(options: { parameters: IDataObject; credentia
 		const data = { ...additionalData, httpRequest: req, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
 		try {
 			const context = new WebhookContext(workflow, node, data, 'webhook', { ...webhookData(), workflowExecuteAdditionalData: data }, [], null);
-			const result = await nodeType.webhook.call(context);
+			const result = await gatewayType.webhook.call(context);
 			if (result.noWebhookResponse) return;
 			if (result.workflowData) executions.push(result.workflowData[0]);
 			response.status(200).json({ message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
@@ -114,18 +122,18 @@ export async function startTrigger(options: { parameters: IDataObject; credentia
 			return { status: response.status, body: await response.json() };
 		},
 		async activate() {
-			const existedBefore = await nodeType.webhookMethods.default.checkExists.call(hookContext('activate'));
-			if (!existedBefore) await nodeType.webhookMethods.default.create.call(hookContext('activate'));
+			const existedBefore = await gatewayType.webhookMethods.default.checkExists.call(hookContext('activate'));
+			if (!existedBefore) await gatewayType.webhookMethods.default.create.call(hookContext('activate'));
 			return { existedBefore };
 		},
 		async deactivate() {
-			return await nodeType.webhookMethods.default.delete.call(hookContext('update'));
+			return await gatewayType.webhookMethods.default.delete.call(hookContext('update'));
 		},
 		async startTrigger(mode = 'trigger') {
 			const context = new TriggerContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate', (data) => {
 				executions.push(data[0]);
 			});
-			triggerResponse = await nodeType.trigger.call(context);
+			triggerResponse = await embeddedType.trigger.call(context);
 			return triggerResponse;
 		},
 		async close() {

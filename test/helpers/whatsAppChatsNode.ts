@@ -18,7 +18,7 @@ export function sessionsApiCredentials(gateway: GatewayTestServer, overrides: ID
 	return { connection: 'sessionsApi', baseUrl: gateway.url, session: SESSIONS_API_ID, apiKey: TEST_API_KEY, ...overrides };
 }
 
-/** A Chat resource-locator value typed "By Phone or ID". */
+/** A Chat resource-locator value typed in the "By ID" mode. */
 export const chat = (value: string) => ({ __rl: true, mode: 'id', value });
 
 export async function runChatsNode(options: {

@@ -10,7 +10,7 @@ export const chatLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The chat: pick one, or enter a phone number or chat ID',
+	description: 'The chat: pick one from the list, or choose By ID and enter a phone number (+91 99880-66776) or a chat ID (919988066776@s.whatsapp.net)',
 	modes: [
 		{
 			displayName: 'From List',
@@ -19,10 +19,11 @@ export const chatLocator: INodeProperties = {
 			typeOptions: { searchListMethod: 'searchChats', searchable: true },
 		},
 		{
-			displayName: 'By Phone or ID',
+			// n8n labels the "id" mode "By ID" itself, whatever this says; the texts use that label.
+			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: '+91 99880-66776 or 919988066776@s.whatsapp.net',
+			placeholder: 'e.g. +91 99880-66776',
 		},
 	],
 };

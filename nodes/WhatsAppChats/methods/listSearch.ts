@@ -7,7 +7,7 @@ export async function searchChats(this: ILoadOptionsFunctions, filter?: string, 
 	const backend = await createBackend(await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));
 	try {
 		if (!backend.supports('listChats')) {
-			throw new Error(`${backend.label} offers no chat list: switch the Chat field to "By Phone or ID"`);
+			throw new Error(`${backend.label} offers no chat list: switch the Chat field to "By ID" and enter a phone number or chat ID`);
 		}
 		const offset = Number(paginationToken ?? 0);
 		// Never more than a page, even from a gateway that ignores the limit.

@@ -11,6 +11,7 @@ export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 
 export const NODE_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChats';
 export const TRIGGER_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChatsTrigger';
+export const EMBEDDED_TRIGGER_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChatsEmbeddedTrigger';
 
 /** Fails (never skips) when n8n is missing: the e2e run is meant to prove the package in n8n. */
 export function requireN8n(): void {
@@ -44,7 +45,7 @@ export function withCredential(workflow: E2eWorkflow, credential: { id?: string;
 		...workflow,
 		...(id ? { id } : {}),
 		nodes: workflow.nodes.map((node: INode) =>
-			node.type === NODE_TYPE || node.type === TRIGGER_TYPE
+			[NODE_TYPE, TRIGGER_TYPE, EMBEDDED_TRIGGER_TYPE].includes(node.type)
 				? { ...node, credentials: { whatsAppChatsApi: { id: credential.id ?? null, name: credential.name } } }
 				: node,
 		),
