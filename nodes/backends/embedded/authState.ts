@@ -125,7 +125,8 @@ export class FileAuthState {
 				const name = keyFileName(type, id);
 				const text = value === null || value === undefined ? null : JSON.stringify(value, this.helpers.BufferJSON.replacer);
 				this.cache.set(name, text);
-				writes.push({ file: path.join(this.paths.keys, name), data: text === null ? null : this.paths.access.cipher.seal(`keys/${name}`, text) });
+				const data = text === null ? null : this.paths.access.cipher.seal(`keys/${name}`, text);
+				writes.push({ file: path.join(this.paths.keys, name), data, durable: !RESYNCABLE_KEY_TYPES.has(type) });
 			}
 		}
 		if (writes.length === 0) return Promise.resolve();
@@ -153,6 +154,15 @@ export class FileAuthState {
 }
 
 const CREDS_NAME = 'creds.json';
+
+/**
+ * Keys written atomically but without fsync: a power cut may leave them older or lost, and
+ * Baileys then merely downloads again what WhatsApp holds anyway. The app-state version (the
+ * hash of each chat-settings collection, rewritten by every archive, mark unread, pin...): an
+ * older or missing one makes Baileys fetch the patches since then, or the collection's snapshot.
+ * Creds and every Signal key (sessions, pre-keys, sender keys, app-state keys) stay fsynced.
+ */
+export const RESYNCABLE_KEY_TYPES: ReadonlySet<string> = new Set<KeyType>(['app-state-sync-version']);
 
 /** The creds on disk, undefined for a session never paired; a damaged or empty file is an error. */
 async function readCreds(paths: SessionPaths, helpers: AuthHelpers): Promise<AuthenticationCreds | undefined> {
