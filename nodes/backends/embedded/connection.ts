@@ -312,6 +312,7 @@ export class SessionConnection {
 			await this.storeRef.close().catch((error: unknown) => this.logger.error(error, 'saving the local store at close failed'));
 			await this.auth.close();
 		} finally {
+			await this.lock.flushUse();
 			this.lock.release();
 			this.setState('closed');
 		}
