@@ -1,6 +1,7 @@
 /**
  * The one durability trade-off of the auth state: app-state versions (rewritten by every archive,
- * mark unread, pin...) are written atomically but not fsynced, while creds and Signal keys are.
+ * mark unread, pin...) are written atomically but behind Baileys' back and not fsynced, while
+ * creds and Signal keys are fsynced before Baileys goes on.
  * Proves which writes are fsynced, and that every state a power cut can leave of that file
  * (an older version, none, a torn or empty file) still loads paired and the next chat change
  * works: Baileys fetches what it missed from WhatsApp and the hashes agree with the server's.
@@ -36,6 +37,9 @@ test('app-state versions are written without fsync; creds and Signal keys are fs
 
 		sync.mockClear();
 		await auth.keys.set({ 'app-state-sync-version': { [COLLECTION]: state } });
+		// Written behind Baileys' back: served from memory at once, on disk after a flush.
+		expect((await auth.keys.get('app-state-sync-version', [COLLECTION]))[COLLECTION]).toEqual(state);
+		await auth.flush();
 		expect(sync).not.toHaveBeenCalled();
 		// Still written, and read back the same after a restart.
 		await auth.close();
@@ -95,6 +99,11 @@ describe('whatever a power cut leaves of the app-state version, the session stay
 		});
 	}
 
+	/** Waits for the writes Baileys did not wait for. */
+	async function flushed() {
+		await withConnection(world.folder, async (connection) => await (connection as unknown as { auth: FileAuthState }).auth.flush());
+	}
+
 	test.each([
 		['an older version', 'older'],
 		['no file', 'missing'],
@@ -104,6 +113,7 @@ describe('whatever a power cut leaves of the app-state version, the session stay
 		const keys = testPaths(world.folder).keys;
 		const base = (Math.floor(Math.random() * 1000) + 1) * 10;
 		await archive(base);
+		await flushed();
 		expect(await readdir(keys)).toContain(VERSION_FILE);
 		const older = path.join(world.folder, 'older-version');
 		await copyFile(path.join(keys, VERSION_FILE), older);

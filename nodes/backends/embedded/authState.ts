@@ -28,6 +28,8 @@ export class FileAuthState {
 	private closed = false;
 
 	readonly keys: SignalKeyStore;
+	/** A write Baileys did not wait for (resyncable keys only) failed; it is not retried. */
+	onWriteBehindFailure?: (error: Error) => void;
 
 	private constructor(
 		private readonly paths: SessionPaths,
@@ -130,7 +132,11 @@ export class FileAuthState {
 			}
 		}
 		if (writes.length === 0) return Promise.resolve();
-		return this.enqueue(() => writeFilesAtomic(writes));
+		const written = this.enqueue(() => writeFilesAtomic(writes));
+		if (writes.some((write) => write.durable)) return written;
+		// Only resyncable keys: Baileys goes on at once (reads are served from the cache meanwhile).
+		written.catch((error: unknown) => this.onWriteBehindFailure?.(error as Error));
+		return Promise.resolve();
 	}
 
 	private async readKeyFile(name: string): Promise<string | null> {
@@ -156,7 +162,8 @@ export class FileAuthState {
 const CREDS_NAME = 'creds.json';
 
 /**
- * Keys written atomically but without fsync: a power cut may leave them older or lost, and
+ * Keys written atomically but without fsync, and without Baileys waiting for the write (write
+ * behind, in order with every other write): a crash or power cut may leave them older or lost, and
  * Baileys then merely downloads again what WhatsApp holds anyway. The app-state version (the
  * hash of each chat-settings collection, rewritten by every archive, mark unread, pin...): an
  * older or missing one makes Baileys fetch the patches since then, or the collection's snapshot.

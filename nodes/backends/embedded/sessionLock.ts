@@ -36,6 +36,8 @@ export interface LockUse {
 }
 
 const HEARTBEAT_MS = 30_000;
+/** How long a change of use waits for the next one before the lock is rewritten. */
+const USE_WRITE_DELAY_MS = 50;
 /** A lock not touched for this long belongs to a process that is gone (or frozen). */
 export const LOCK_STALE_AFTER_MS = 90_000;
 /** A crash between creating and writing the lock leaves it empty; give a live writer this long. */
@@ -63,6 +65,8 @@ export class SessionLock {
 	/** The rewrite of `holder.use` under way, and whether `use` changed since it read it. */
 	private useWrites: Promise<void> | undefined;
 	private useChanged = false;
+	/** Starts the pending rewrite now instead of after its delay. */
+	private useWriteStart: (() => void) | undefined;
 
 	private constructor(
 		readonly file: string,
@@ -108,19 +112,30 @@ export class SessionLock {
 
 	/**
 	 * Rewrites what the lock says about this process's use of the session (for the "in use"
-	 * error), off the caller's path: it changes twice per execution, and only the wording of
-	 * another process's error depends on it, not who holds the lock. One rewrite at a time, each
-	 * with the newest use; changes made meanwhile share the next one.
+	 * error), off the caller's path and at most once per USE_WRITE_DELAY_MS: it changes twice per
+	 * execution, and only the wording of another process's error depends on it, not who holds the
+	 * lock. One rewrite at a time, each with the newest use; changes made meanwhile share the next.
 	 */
 	describeUse(use: LockUse): void {
 		if (this.released || JSON.stringify(use) === JSON.stringify(this.holder.use)) return;
 		this.holder.use = use;
 		this.useChanged = true;
-		this.useWrites ??= this.writeUses().finally(() => (this.useWrites = undefined));
+		if (this.useWrites) return;
+		// Back-to-back executions (busy, idle, busy...) share one rewrite.
+		this.useWrites = new Promise<void>((resolve) => {
+			this.useWriteStart = () => {
+				clearTimeout(timer);
+				this.useWriteStart = undefined;
+				resolve(this.writeUses());
+			};
+			const timer = setTimeout(this.useWriteStart, USE_WRITE_DELAY_MS);
+			timer.unref();
+		}).finally(() => (this.useWrites = undefined));
 	}
 
-	/** Resolves once the lock file says what the last describeUse said (tests, shutdown). */
+	/** Resolves once the lock file says what the last describeUse said (close, tests). */
 	async flushUse(): Promise<void> {
+		this.useWriteStart?.();
 		while (this.useWrites) await this.useWrites;
 	}
 
