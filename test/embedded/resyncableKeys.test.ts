@@ -6,7 +6,7 @@
  * (an older version, none, a torn or empty file) still loads paired and the next chat change
  * works: Baileys fetches what it missed from WhatsApp and the hashes agree with the server's.
  */
-import { copyFile, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileAuthState } from '../../nodes/backends/embedded/authState';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';
@@ -62,6 +62,30 @@ test('app-state versions are written without fsync; creds and Signal keys are fs
 		await reopened.close();
 	} finally {
 		sync.mockRestore();
+		await rm(folder, { recursive: true, force: true });
+	}
+});
+
+test('a background write of an app-state version that fails is reported, and later writes still land', async () => {
+	const B = await loadBaileys();
+	const folder = await tempFolder('wa-behind-');
+	try {
+		const paths = testPaths(folder);
+		const auth = await FileAuthState.open(paths, B);
+		const failures: Error[] = [];
+		auth.onWriteBehindFailure = (error) => failures.push(error);
+		// A folder where the temp file's target should be: the rename fails.
+		await mkdir(path.join(paths.keys, VERSION_FILE));
+		await expect(auth.keys.set({ 'app-state-sync-version': { [COLLECTION]: { version: 1, hash: Buffer.alloc(128), indexValueMap: {} } } })).resolves.toBeUndefined();
+		await auth.flush();
+		expect(failures).toHaveLength(1);
+		// The queue goes on: a Signal key after it is written and awaited as usual.
+		await auth.keys.set({ 'pre-key': { '9': { public: Buffer.alloc(32, 9), private: Buffer.alloc(32, 9) } } });
+		await auth.close();
+		const reopened = await FileAuthState.open(paths, B);
+		expect((await reopened.keys.get('pre-key', ['9']))['9']).toEqual({ public: Buffer.alloc(32, 9), private: Buffer.alloc(32, 9) });
+		await reopened.close();
+	} finally {
 		await rm(folder, { recursive: true, force: true });
 	}
 });
