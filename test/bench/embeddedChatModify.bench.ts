@@ -3,8 +3,8 @@
  * - archive/unarchive on a warm connection, one n8n execution per operation, vs. raw Baileys
  *   `chatModify` on its own socket to the same server (the baseline), with in-memory keys and
  *   with Baileys' own multi-file auth state; plus the session's own socket called directly (no
- *   n8n), which splits the node's cost into n8n + backend and the durable key store: wall time
- *   and process CPU;
+ *   n8n), which splits the node's cost into n8n + backend and the durable key store, and an n8n
+ *   execution of the node that makes no WhatsApp call (n8n's own share): wall time and process CPU;
  * - recovery: from a call timing out (WhatsApp lost one app-state answer) to the next call
  *   succeeding, vs. the same archive on a healthy warm connection.
  */
@@ -75,22 +75,30 @@ export async function benchChatModify(print: (line: string) => void): Promise<vo
 				await sock.chatModify({ archive: socketArchived, lastMessages: connection.store.lastMessages(socketChat) }, socketChat);
 			});
 		};
+		// n8n's own share: one execution of the node that asks the warm session for its status (no WhatsApp round trip).
+		const viaNodeNoCall = async () => {
+			const result = await node({ resource: 'session', operation: 'status' }, world);
+			if (result.error) throw new Error(`bench status failed: ${result.error.message}`);
+		};
 		const ways = [
 			{ label: 'raw Baileys chatModify, keys in memory (baseline)', work: viaBaileys, samples: [] as Sample[] },
 			{ label: "raw Baileys chatModify, Baileys' multi-file auth state", work: viaBaileysFiles, samples: [] as Sample[] },
 			{ label: "the session's own socket, no n8n (durable key store)", work: viaSessionSocket, samples: [] as Sample[] },
 			{ label: 'through the node, one n8n execution each', work: viaNode, samples: [] as Sample[] },
+			{ label: 'n8n alone: one execution of Session Status, no WhatsApp call', work: viaNodeNoCall, samples: [] as Sample[] },
 		];
 		// Warm-up: n8n's engine, every socket's first app-state sync.
 		for (let n = 0; n < 3; n++) for (const way of ways) await way.work();
 		for (let n = 0; n < OPERATIONS; n++) for (const way of ways) way.samples.push(await measure(way.work));
 		const figures = ways.map((way) => ({ ...way, wall: median(way.samples.map((s) => s.wallMs)), cpu: mean(way.samples.map((s) => s.cpuMs)) }));
-		const [rawMemory, rawOnFiles, , viaTheNode] = figures;
+		const [rawMemory, rawOnFiles, sessionSocket, viaTheNode, n8nAlone] = figures;
 		const nodeWall = viaTheNode.wall;
 		print(`embedded chat changes: archive/unarchive on a warm connection, ${OPERATIONS} each, interleaved, fake server on 127.0.0.1`);
-		for (const way of figures) print(`  ${way.label.padEnd(56)} ${fmt(way.wall).padStart(5)} ms median wall, ${fmt(way.cpu).padStart(5)} ms CPU per operation`);
+		for (const way of figures) print(`  ${way.label.padEnd(62)} ${fmt(way.wall).padStart(5)} ms median wall, ${fmt(way.cpu).padStart(5)} ms CPU per operation`);
 		print(`  node / raw (keys in memory): ${(nodeWall / rawMemory.wall).toFixed(2)}x wall, ${(viaTheNode.cpu / rawMemory.cpu).toFixed(2)}x CPU (goal <= 1.5x wall)`);
 		print(`  node / raw (multi-file):     ${(nodeWall / rawOnFiles.wall).toFixed(2)}x wall, ${(viaTheNode.cpu / rawOnFiles.cpu).toFixed(2)}x CPU`);
+		print(`  session socket / raw (keys in memory): ${(sessionSocket.wall / rawMemory.wall).toFixed(2)}x wall, ${(sessionSocket.cpu / rawMemory.cpu).toFixed(2)}x CPU (the durable key store's cost)`);
+		print(`  node - session socket: ${fmt(nodeWall - sessionSocket.wall)} ms wall; an n8n execution with no WhatsApp call: ${fmt(n8nAlone.wall)} ms wall, ${fmt(n8nAlone.cpu)} ms CPU`);
 		await raw.end();
 		raw = undefined;
 		await rawFiles.end();

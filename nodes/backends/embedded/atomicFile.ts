@@ -14,6 +14,12 @@ export interface FileWrite {
 	file: string;
 	/** Content to write, or null to delete the file. */
 	data: string | null;
+	/**
+	 * false: still atomic (temp file + rename: a crashed process leaves the old or the new content),
+	 * but not fsynced, so after a power cut or OS crash the file may hold an older version or be
+	 * lost. Only for files whose loss costs a re-download, never a pairing (default true).
+	 */
+	durable?: boolean;
 }
 
 /** Owner-only: these files hold the keys of a WhatsApp account. */
@@ -41,29 +47,30 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 }
 
 /**
- * Writes (or deletes) several files; each one atomically. Temp files are written and fsynced in
- * parallel first, then renamed, then each touched folder is fsynced once.
+ * Writes (or deletes) several files; each one atomically. Temp files are written (and, when
+ * durable, fsynced) in parallel first, then renamed, then each folder a durable write touched
+ * is fsynced once.
  */
 export async function writeFilesAtomic(writes: FileWrite[]): Promise<void> {
-	const staged: Array<{ temp: string; file: string }> = [];
-	const removals: string[] = [];
+	const staged: Array<{ temp: string; file: string; durable: boolean }> = [];
+	const removals: Array<{ file: string; durable: boolean }> = [];
 	try {
-		await forEachLimited(writes, PARALLEL_WRITES, async ({ file, data }) => {
+		await forEachLimited(writes, PARALLEL_WRITES, async ({ file, data, durable = true }) => {
 			if (data === null) {
-				removals.push(file);
+				removals.push({ file, durable });
 				return;
 			}
 			const temp = `${file}${TEMP_MARK}${process.pid}-${++tempCounter}`;
-			staged.push({ temp, file });
-			await writeAndSync(temp, data);
+			staged.push({ temp, file, durable });
+			await writeTempFile(temp, data, durable);
 		});
 		for (const { temp, file } of staged) await rename(temp, file);
-		await Promise.all(removals.map((file) => unlink(file).catch(ignoreMissing)));
+		await Promise.all(removals.map(({ file }) => unlink(file).catch(ignoreMissing)));
 	} catch (error) {
 		await Promise.all(staged.map(({ temp }) => unlink(temp).catch(() => undefined)));
 		throw error;
 	}
-	const folders = new Set([...staged.map(({ file }) => path.dirname(file)), ...removals.map((file) => path.dirname(file))]);
+	const folders = new Set([...staged, ...removals].filter(({ durable }) => durable).map(({ file }) => path.dirname(file)));
 	await Promise.all([...folders].map(syncFolder));
 }
 
@@ -103,11 +110,11 @@ export async function removeLeftoverTempFiles(folder: string, isOwn: (target: st
 	return leftovers.length;
 }
 
-async function writeAndSync(file: string, data: string): Promise<void> {
+async function writeTempFile(file: string, data: string, durable: boolean): Promise<void> {
 	const handle = await open(file, constants.O_CREAT | constants.O_TRUNC | constants.O_WRONLY, FILE_MODE);
 	try {
 		await handle.writeFile(data, 'utf-8');
-		await handle.sync();
+		if (durable) await handle.sync();
 	} finally {
 		await handle.close();
 	}

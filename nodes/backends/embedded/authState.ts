@@ -21,13 +21,17 @@ export type AuthHelpers = Pick<Baileys, 'BufferJSON' | 'initAuthCreds' | 'proto'
 type KeyType = keyof SignalDataTypeMap;
 
 export class FileAuthState {
-	/** Serialized JSON per key as on disk; parsed on every read so callers never share objects. */
+	/** Serialized JSON per key as on disk; parsed on every read (except SHARED_KEY_TYPES). */
 	private readonly cache = new Map<string, string | null>();
+	/** Parsed values of SHARED_KEY_TYPES, read several times per chat change. */
+	private readonly parsed = new Map<string, unknown>();
 	private queue: Promise<void> = Promise.resolve();
 	private credsWriteQueued = false;
 	private closed = false;
 
 	readonly keys: SignalKeyStore;
+	/** A write Baileys did not wait for (resyncable keys only) failed; it is not retried. */
+	onWriteBehindFailure?: (error: Error) => void;
 
 	private constructor(
 		private readonly paths: SessionPaths,
@@ -85,6 +89,7 @@ export class FileAuthState {
 	async wipe(): Promise<void> {
 		await this.close();
 		this.cache.clear();
+		this.parsed.clear();
 		const names = await readdir(this.paths.keys).catch(() => [] as string[]);
 		for (const name of names) {
 			if (!isKeyFileName(name) || (await this.readKeyFile(name)) === null) continue;
@@ -109,8 +114,14 @@ export class FileAuthState {
 					else text = this.cache.get(name) ?? null;
 				}
 				if (text === null) return;
+				const shared = SHARED_KEY_TYPES.has(type) ? this.parsed.get(name) : undefined;
+				if (shared !== undefined) {
+					found[id] = shared as SignalDataTypeMap[T];
+					return;
+				}
 				let value = JSON.parse(text, this.helpers.BufferJSON.reviver);
 				if (type === 'app-state-sync-key') value = this.helpers.proto.Message.AppStateSyncKeyData.fromObject(value);
+				if (SHARED_KEY_TYPES.has(type) && this.cache.get(name) === text) this.parsed.set(name, value);
 				found[id] = value as SignalDataTypeMap[T];
 			}),
 		);
@@ -125,11 +136,17 @@ export class FileAuthState {
 				const name = keyFileName(type, id);
 				const text = value === null || value === undefined ? null : JSON.stringify(value, this.helpers.BufferJSON.replacer);
 				this.cache.set(name, text);
-				writes.push({ file: path.join(this.paths.keys, name), data: text === null ? null : this.paths.access.cipher.seal(`keys/${name}`, text) });
+				this.parsed.delete(name);
+				const data = text === null ? null : this.paths.access.cipher.seal(`keys/${name}`, text);
+				writes.push({ file: path.join(this.paths.keys, name), data, durable: !RESYNCABLE_KEY_TYPES.has(type) });
 			}
 		}
 		if (writes.length === 0) return Promise.resolve();
-		return this.enqueue(() => writeFilesAtomic(writes));
+		const written = this.enqueue(() => writeFilesAtomic(writes));
+		if (writes.some((write) => write.durable)) return written;
+		// Only resyncable keys: Baileys goes on at once (reads are served from the cache meanwhile).
+		written.catch((error: unknown) => this.onWriteBehindFailure?.(error as Error));
+		return Promise.resolve();
 	}
 
 	private async readKeyFile(name: string): Promise<string | null> {
@@ -153,6 +170,23 @@ export class FileAuthState {
 }
 
 const CREDS_NAME = 'creds.json';
+
+/**
+ * Keys written atomically but without fsync, and without Baileys waiting for the write (write
+ * behind, in order with every other write): a crash or power cut may leave them older or lost, and
+ * Baileys then merely downloads again what WhatsApp holds anyway. The app-state version (the
+ * hash of each chat-settings collection, rewritten by every archive, mark unread, pin...): an
+ * older or missing one makes Baileys fetch the patches since then, or the collection's snapshot.
+ * Creds and every Signal key (sessions, pre-keys, sender keys, app-state keys) stay fsynced.
+ */
+/**
+ * Keys Baileys reads several times per chat change and never changes in place (it copies an
+ * app-state version before applying a patch, and app-state keys are read-only): parsed once
+ * per write and handed out shared. Signal keys are parsed on every read.
+ */
+const SHARED_KEY_TYPES: ReadonlySet<string> = new Set<KeyType>(['app-state-sync-key', 'app-state-sync-version']);
+
+export const RESYNCABLE_KEY_TYPES: ReadonlySet<string> = new Set<KeyType>(['app-state-sync-version']);
 
 /** The creds on disk, undefined for a session never paired; a damaged or empty file is an error. */
 async function readCreds(paths: SessionPaths, helpers: AuthHelpers): Promise<AuthenticationCreds | undefined> {

@@ -312,6 +312,7 @@ export class SessionConnection {
 			await this.storeRef.close().catch((error: unknown) => this.logger.error(error, 'saving the local store at close failed'));
 			await this.auth.close();
 		} finally {
+			await this.lock.flushUse();
 			this.lock.release();
 			this.setState('closed');
 		}
@@ -395,6 +396,7 @@ export class SessionConnection {
 
 	/** The auth state's key store, noting a failed key write for Status (the error still reaches Baileys). */
 	private keysNotingFailures(auth: FileAuthState): FileAuthState['keys'] {
+		auth.onWriteBehindFailure = (error) => (this.authWriteFailure = { file: 'the signal keys', error, at: new Date().toISOString() });
 		return {
 			get: (type, ids) => auth.keys.get(type, ids),
 			set: async (data) => {

@@ -62,17 +62,25 @@ export interface SessionKeys {
 	cipher: FileCipher;
 }
 
-const cache = new Map<string, { master: Buffer }>();
+const cache = new Map<string, { master: Buffer; sessions: Map<string, SessionKeys> }>();
 
-/** Derives the session's keys from its secret (scrypt, then HKDF per purpose). */
+/**
+ * Derives the session's keys from its secret (scrypt, then HKDF per purpose); remembered per
+ * secret and session name, since every execution asks again.
+ */
 export function deriveSessionKeys(secret: string, session: string): SessionKeys {
-	const master = masterKey(secret);
-	const part = (info: string, bytes: number) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, bytes));
-	return {
+	const known = masterKey(secret);
+	const remembered = known.sessions.get(session);
+	if (remembered) return remembered;
+	const part = (info: string, bytes: number) => Buffer.from(hkdfSync('sha256', known.master, Buffer.alloc(0), info, bytes));
+	const keys: SessionKeys = {
 		folderId: part(`folder:${session}`, 8).toString('hex'),
 		keyCheck: createHmac('sha256', part('key-check', 32)).update('n8n-nodes-whatsapp-chats session folder').digest('base64url'),
 		cipher: new FileCipher(part('file-encryption', 32)),
 	};
+	if (known.sessions.size >= MAX_CACHED) known.sessions.delete(known.sessions.keys().next().value as string);
+	known.sessions.set(session, keys);
+	return keys;
 }
 
 export function sameKeyCheck(a: string, b: string): boolean {
@@ -82,12 +90,13 @@ export function sameKeyCheck(a: string, b: string): boolean {
 }
 
 /** scrypt is deliberately slow; one derivation per secret and process is enough. */
-function masterKey(secret: string): Buffer {
+function masterKey(secret: string): { master: Buffer; sessions: Map<string, SessionKeys> } {
 	const id = createHash('sha256').update(secret, 'utf-8').digest('base64');
 	const known = cache.get(id);
-	if (known) return known.master;
+	if (known) return known;
 	const master = scryptSync(secret.normalize('NFC'), SCRYPT_SALT, 32, SCRYPT_OPTIONS);
 	if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-	cache.set(id, { master });
-	return master;
+	const created = { master, sessions: new Map<string, SessionKeys>() };
+	cache.set(id, created);
+	return created;
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { GatewayError } from '../errors';
 import { EMBEDDED_LABEL, isQueueMode, processRole, queueModeNote, storageError } from './embeddedErrors';
@@ -35,6 +36,8 @@ export interface LockUse {
 }
 
 const HEARTBEAT_MS = 30_000;
+/** How long a change of use waits for the next one before the lock is rewritten. */
+const USE_WRITE_DELAY_MS = 50;
 /** A lock not touched for this long belongs to a process that is gone (or frozen). */
 export const LOCK_STALE_AFTER_MS = 90_000;
 /** A crash between creating and writing the lock leaves it empty; give a live writer this long. */
@@ -59,6 +62,11 @@ function releaseAllOnExit(): void {
 export class SessionLock {
 	private readonly heartbeat: NodeJS.Timeout;
 	private released = false;
+	/** The rewrite of `holder.use` under way, and whether `use` changed since it read it. */
+	private useWrites: Promise<void> | undefined;
+	private useChanged = false;
+	/** Starts the pending rewrite now instead of after its delay. */
+	private useWriteStart: (() => void) | undefined;
 
 	private constructor(
 		readonly file: string,
@@ -102,20 +110,51 @@ export class SessionLock {
 		throw lockedError(session, undefined);
 	}
 
-	/** Rewrites what the lock says about this process's use of the session (for the "in use" error). */
+	/**
+	 * Rewrites what the lock says about this process's use of the session (for the "in use"
+	 * error), off the caller's path and at most once per USE_WRITE_DELAY_MS: it changes twice per
+	 * execution, and only the wording of another process's error depends on it, not who holds the
+	 * lock. One rewrite at a time, each with the newest use; changes made meanwhile share the next.
+	 */
 	describeUse(use: LockUse): void {
 		if (this.released || JSON.stringify(use) === JSON.stringify(this.holder.use)) return;
 		this.holder.use = use;
-		const current = readLock(this.file);
-		if (current === 'missing' || current.holder === 'unreadable' || current.holder.token !== this.holder.token) return;
-		const temp = `${this.file}.${this.holder.token}.use`;
-		try {
-			// Not fsynced: it runs twice per execution, and only words depend on it, not who holds the lock.
-			writeLockFile(temp, this.holder, false);
-			renameSync(temp, this.file);
-		} catch {
-			// Only the wording of another process's error depends on it.
-			rmSync(temp, { force: true });
+		this.useChanged = true;
+		if (this.useWrites) return;
+		// Back-to-back executions (busy, idle, busy...) share one rewrite.
+		this.useWrites = new Promise<void>((resolve) => {
+			this.useWriteStart = () => {
+				clearTimeout(timer);
+				this.useWriteStart = undefined;
+				resolve(this.writeUses());
+			};
+			const timer = setTimeout(this.useWriteStart, USE_WRITE_DELAY_MS);
+			timer.unref();
+		}).finally(() => (this.useWrites = undefined));
+	}
+
+	/** Resolves once the lock file says what the last describeUse said (close, tests). */
+	async flushUse(): Promise<void> {
+		this.useWriteStart?.();
+		while (this.useWrites) await this.useWrites;
+	}
+
+	private async writeUses(): Promise<void> {
+		while (this.useChanged && !this.released) {
+			this.useChanged = false;
+			const current = readLock(this.file);
+			if (current === 'missing' || current.holder === 'unreadable' || current.holder.token !== this.holder.token) return;
+			const temp = `${this.file}.${this.holder.token}.use`;
+			try {
+				// Not fsynced, for the same reason.
+				await writeFile(temp, JSON.stringify(this.holder), { mode: 0o600, flag: 'wx' });
+				await rename(temp, this.file);
+			} catch {
+				// Only the wording of another process's error depends on it.
+				rmSync(temp, { force: true });
+			}
+			// Released while the rename was under way: the rename must not bring the lock back.
+			if (this.released) this.removeOwnLock();
 		}
 	}
 
@@ -124,8 +163,12 @@ export class SessionLock {
 		this.released = true;
 		clearInterval(this.heartbeat);
 		heldLocks.delete(this);
+		this.removeOwnLock();
+	}
+
+	/** Only removes our own lock (a stale-lock takeover may have replaced it). */
+	private removeOwnLock(): void {
 		const current = readLock(this.file);
-		// Only remove our own lock (a stale-lock takeover may have replaced it).
 		if (current !== 'missing' && current.holder !== 'unreadable' && current.holder.token === this.holder.token) {
 			try {
 				unlinkSync(this.file);
