@@ -312,7 +312,8 @@ export class SessionConnection {
 			await this.storeRef.close().catch((error: unknown) => this.logger.error(error, 'saving the local store at close failed'));
 			await this.auth.close();
 		} finally {
-			await this.lock.flushUse();
+			// Never in the way of the release below.
+			await this.lock.flushUse().catch(() => undefined);
 			this.lock.release();
 			this.setState('closed');
 		}
