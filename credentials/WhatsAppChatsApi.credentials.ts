@@ -99,8 +99,9 @@ export class WhatsAppChatsApi implements ICredentialType {
 			name: 'authFolder',
 			type: 'string',
 			default: '',
-			placeholder: '~/.n8n/whatsapp-chats/<session>',
-			description: 'Where the pairing keys and the local chat store are kept. Empty means inside the n8n user folder.',
+			placeholder: 'e.g. /data/whatsapp-sessions/support',
+			description:
+				'Where the pairing keys and the local chat store are kept (encrypted). Empty means a folder of its own inside the n8n user folder: whatsapp-chats/<session>-<id from the secret>.',
 			displayOptions: { show: { connection: ['embedded'] } },
 		},
 	];
