@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, NodeOpe
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { refusalOf } from '../../backends/capabilities';
 import type { WhatsAppBackend } from '../../backends/WhatsAppBackend';
-import { mapWithConcurrency } from '../../transport/concurrency';
+import { mapWithConcurrency } from './concurrency';
 import { itemBudgetMs, withItemBudget } from '../../transport/itemBudget';
 import { redactError, SecretRedactor } from '../../transport/secrets';
 import * as chat from './chat';

@@ -5,8 +5,8 @@
  * keeps the whole body in `raw`. The URL is entered in the gateway by hand.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { TRIGGER_EVENTS, type ChatEvent, type TriggerEvent } from '../events';
-import { WebhookRejectedError, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import { TRIGGER_EVENTS, type ChatEvent, type TriggerEvent } from '../ChatEvent';
+import { WebhookRejectedError, type WebhookAdapter, type WebhookDelivery } from '../WebhookAdapter';
 import { headerValue, nowInSeconds, unixSeconds } from '../wireValues';
 import { SESSIONS_API_LABEL } from './SessionsApiDialect';
 

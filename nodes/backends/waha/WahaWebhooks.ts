@@ -8,8 +8,8 @@
 import { createHmac } from 'node:crypto';
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { GatewayError } from '../errors';
-import type { ChatEvent, TriggerEvent } from '../events';
-import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import type { ChatEvent, TriggerEvent } from '../ChatEvent';
+import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../WebhookAdapter';
 import { acceptedSecrets, equalInConstantTime, expectedSecret, forgetGeneratedSecret, NO_SECRET_YET, registrationSecret } from '../webhookSecrets';
 import { headerValue, nowInSeconds, unixSeconds } from '../wireValues';
 import { explainWahaError, WAHA_LABEL } from './WahaDialect';
