@@ -11,7 +11,7 @@ export class WhatsAppChatsEmbeddedTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		// Loaded on first use, so gateway users never load the embedded connection code.
-		const { listenToEmbeddedEvents } = require('../WhatsAppChatsTrigger/embeddedTrigger') as typeof import('../WhatsAppChatsTrigger/embeddedTrigger');
+		const { listenToEmbeddedEvents } = require('./embeddedTrigger') as typeof import('./embeddedTrigger');
 		return await listenToEmbeddedEvents.call(this);
 	}
 }

@@ -1,6 +1,6 @@
 /** The trigger's choices (events, chats, groups, own messages) as one predicate over events. */
 import { canonicalJid, parseChatId } from '../backends/ids';
-import type { ChatEvent, TriggerEvent } from '../backends/events';
+import type { ChatEvent, TriggerEvent } from '../backends/ChatEvent';
 
 export interface EventFilterOptions {
 	events: TriggerEvent[];

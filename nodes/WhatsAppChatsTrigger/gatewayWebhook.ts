@@ -2,21 +2,13 @@
  * The gateway side of the trigger: receives a webhook call, refuses forged or stale ones, maps
  * it to events, filters and de-duplicates them; and (un)registers the URL at the gateway.
  */
-import type { IDataObject, IHookFunctions, INodeExecutionData, ITriggerFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions, ITriggerFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { ConnectionCredentials } from '../backends/createBackend';
 import { createWebhookAdapter } from '../backends/createWebhookAdapter';
-import type { ChatEvent, TriggerEvent } from '../backends/events';
-import { WebhookRejectedError } from '../backends/webhooks';
+import type { ChatEvent, TriggerEvent } from '../backends/ChatEvent';
+import { WebhookRejectedError } from '../backends/WebhookAdapter';
 import { toNodeError } from '../WhatsAppChats/actions/nodeErrors';
-import { makeEventFilter } from './eventFilter';
-import { recentEventsOf } from './recentEvents';
-
-export interface TriggerOptions {
-	onlyChats?: string;
-	ignoreGroups?: boolean;
-	ignoreOwnMessages?: boolean;
-	dedupeWindowSeconds?: number;
-}
+import { eventSelector, toItem } from './eventSelector';
 
 type Context = IWebhookFunctions | IHookFunctions | ITriggerFunctions;
 
@@ -27,28 +19,6 @@ async function adapterOf(ctx: Context) {
 	} catch (error) {
 		throw toNodeError(ctx.getNode(), error, 0);
 	}
-}
-
-export function toItem(event: ChatEvent): INodeExecutionData {
-	const { dedupeKey: _dedupeKey, ...json } = event;
-	return { json: json as unknown as IDataObject };
-}
-
-/**
- * Builds, once, what filters and de-duplicates events for one trigger node as its options say;
- * the embedded trigger keeps it for its whole life instead of re-reading parameters per event.
- */
-export function eventSelector(ctx: Context, dedupe: { refuseWhenFull?: boolean } = {}): (events: ChatEvent[], deliveryId?: string) => ChatEvent[] {
-	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
-	const accepts = makeEventFilter({
-		events: ctx.getNodeParameter('events', []) as TriggerEvent[],
-		...options,
-		// Own messages are ignored unless asked for, as the option's default says.
-		ignoreOwnMessages: options.ignoreOwnMessages ?? true,
-	});
-	const windowMs = (options.dedupeWindowSeconds ?? 600) * 1000;
-	const recent = recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs);
-	return (events, deliveryId) => recent.keepNew(events.filter(accepts), { deliveryId, refuseWhenFull: dedupe.refuseWhenFull });
 }
 
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -6,8 +6,8 @@
  * The memory lives in this process: several webhook processors (queue mode) each have their own.
  */
 import { createHash } from 'node:crypto';
-import type { ChatEvent } from '../backends/events';
-import { WebhookRejectedError } from '../backends/webhooks';
+import type { ChatEvent } from '../backends/ChatEvent';
+import { WebhookRejectedError } from '../backends/WebhookAdapter';
 
 /** Most keys one trigger remembers: about 10 MB, or 166 distinct events a second for 10 minutes. */
 export const MAX_REMEMBERED_KEYS = 100_000;

@@ -4,7 +4,7 @@
  * either as a webhook or as a trigger, never both, so each source is its own node type.
  */
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
-import { TRIGGER_EVENTS, type TriggerEvent } from '../backends/events';
+import { TRIGGER_EVENTS, type TriggerEvent } from '../backends/ChatEvent';
 
 export type GatewayLabel = 'WAHA' | 'Sessions API' | 'Evolution API';
 

@@ -6,28 +6,32 @@
 import type { Capabilities } from './capabilities';
 import type { ChatRef, MessageRef } from './ids';
 
-export const OPERATIONS = [
-	'listChats',
-	'listMessages',
-	'archiveChat',
-	'unarchiveChat',
-	'markChatUnread',
-	'deleteChat',
-	'clearMessages',
-	'editMessage',
-	'deleteMessage',
-	'pinMessage',
-	'unpinMessage',
-	'starMessage',
-	'unstarMessage',
-	'reactToMessage',
-	'getQr',
-	'requestPairingCode',
-	'getSessionStatus',
-	'logout',
-] as const;
+/** How operations are named to people, in errors and in the README's table. */
+export const OPERATION_LABELS = {
+	listChats: 'Chat: Get Many',
+	listMessages: 'Chat: Get Messages',
+	archiveChat: 'Chat: Archive',
+	unarchiveChat: 'Chat: Unarchive',
+	markChatUnread: 'Chat: Mark Unread',
+	deleteChat: 'Chat: Delete',
+	clearMessages: 'Chat: Clear Messages',
+	editMessage: 'Message: Edit',
+	deleteMessage: 'Message: Delete',
+	pinMessage: 'Message: Pin',
+	unpinMessage: 'Message: Unpin',
+	starMessage: 'Message: Star',
+	unstarMessage: 'Message: Unstar',
+	reactToMessage: 'Message: React',
+	getQr: 'Session: Get QR',
+	requestPairingCode: 'Session: Request Pairing Code',
+	getSessionStatus: 'Session: Status',
+	logout: 'Session: Logout',
+} as const;
 
-export type Operation = (typeof OPERATIONS)[number];
+/** One per method of the contract below, named as OPERATION_LABELS names them (its keys, in order). */
+export type Operation = keyof typeof OPERATION_LABELS;
+
+export const OPERATIONS = Object.keys(OPERATION_LABELS) as readonly Operation[];
 
 /** Pin durations WhatsApp offers, in seconds: 24 hours, 7 days, 30 days. */
 export const PIN_DURATIONS = [86400, 604800, 2592000] as const;
@@ -128,25 +132,3 @@ export interface WhatsAppBackend {
 	/** Gives back what the backend holds for this execution (sockets, references). */
 	release(): Promise<void>;
 }
-
-/** How operations are named to people, in errors and in the README's table. */
-export const OPERATION_LABELS: Record<Operation, string> = {
-	listChats: 'Chat: Get Many',
-	listMessages: 'Chat: Get Messages',
-	archiveChat: 'Chat: Archive',
-	unarchiveChat: 'Chat: Unarchive',
-	markChatUnread: 'Chat: Mark Unread',
-	deleteChat: 'Chat: Delete',
-	clearMessages: 'Chat: Clear Messages',
-	editMessage: 'Message: Edit',
-	deleteMessage: 'Message: Delete',
-	pinMessage: 'Message: Pin',
-	unpinMessage: 'Message: Unpin',
-	starMessage: 'Message: Star',
-	unstarMessage: 'Message: Unstar',
-	reactToMessage: 'Message: React',
-	getQr: 'Session: Get QR',
-	requestPairingCode: 'Session: Request Pairing Code',
-	getSessionStatus: 'Session: Status',
-	logout: 'Session: Logout',
-};

@@ -4,6 +4,7 @@
  */
 import { GatewayHttpClient } from '../transport/GatewayHttpClient';
 import { SecretRedactor } from '../transport/secrets';
+import { DEFAULT_TRANSPORT, type TransportOptions } from '../transport/TransportOptions';
 import { InvalidInputError } from './errors';
 import { EvolutionBackend } from './evolution/EvolutionBackend';
 import { EVOLUTION_API_KEY_HEADER, EVOLUTION_LABEL } from './evolution/EvolutionDialect';
@@ -34,16 +35,6 @@ export interface ConnectionCredentials {
 	/** Embedded only: opens the session (its folder and encryption key are derived from it). */
 	sessionSecret?: string;
 }
-
-export interface TransportOptions {
-	timeoutMs: number;
-	maxRetries: number;
-	retryBaseDelayMs?: number;
-	/** Largest gateway answer accepted (after decompression); the transport's default if unset. */
-	maxResponseBytes?: number;
-}
-
-export const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 30_000, maxRetries: 3 };
 
 export function connectionKindOf(credentials: ConnectionCredentials): ConnectionKind {
 	const kind = credentials.connection ?? 'waha';

@@ -4,7 +4,7 @@ import { InvalidInputError } from './errors';
 import { createEvolutionWebhooks } from './evolution/EvolutionWebhooks';
 import { SessionsApiWebhooks } from './sessionsApi/SessionsApiWebhooks';
 import { WahaWebhooks } from './waha/WahaWebhooks';
-import type { WebhookAdapter } from './webhooks';
+import type { WebhookAdapter } from './WebhookAdapter';
 
 export function createWebhookAdapter(credentials: ConnectionCredentials): WebhookAdapter {
 	const kind = connectionKindOf(credentials);

@@ -5,7 +5,7 @@
  * under a key derived from the credentials' API key.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { RegistrationState } from './webhooks';
+import type { RegistrationState } from './WebhookAdapter';
 
 /** Static-data key of the secret generated for the current registration (n8n's own triggers use the same name). */
 export const GENERATED_SECRET = 'webhookSecret';

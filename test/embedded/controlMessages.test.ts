@@ -5,7 +5,7 @@
  * update the message they refer to.
  */
 import type { WAMessage } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import type { ChatEvent } from '../../nodes/backends/events';
+import type { ChatEvent } from '../../nodes/backends/ChatEvent';
 import type { BaileysEvents } from '../../nodes/backends/embedded/connection';
 import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { mapBaileysEvents } from '../../nodes/backends/embedded/eventMapping';

@@ -3,7 +3,7 @@
  * as one ChatEvent each, merged Baileys updates are split, own actions through the node come back
  * once, and the subscription keeps the shared connection open while it runs.
  */
-import type { ChatEvent } from '../../nodes/backends/events';
+import type { ChatEvent } from '../../nodes/backends/ChatEvent';
 import { mapBaileysEvents } from '../../nodes/backends/embedded/eventMapping';
 import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { loadBaileys } from '../../nodes/backends/embedded/loadBaileys';

@@ -4,7 +4,7 @@
  * (the socket dies, or the session closes) must still deliver them, once each, to the store, the
  * event feed and the trigger.
  */
-import type { ChatEvent } from '../../nodes/backends/events';
+import type { ChatEvent } from '../../nodes/backends/ChatEvent';
 import { subscribeEmbeddedEvents } from '../../nodes/backends/embedded/triggerFeed';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';

@@ -53,8 +53,6 @@ import {
 	WorkflowExecute,
 	getAdditionalKeys,
 } from 'n8n-core';
-// not re-exported by n8n-core's index; services created lazily by node execution contexts
-import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -63,6 +61,7 @@ import {
 	createRunExecutionData,
 	isExpression,
 } from 'n8n-workflow';
+import { unrefSshCleanupTimer } from './n8nCoreInternals';
 import type {
 	ExecutionError,
 	ExecutionStatus,
@@ -399,10 +398,8 @@ export function setupN8nContainer(): void {
 	Container.get(BinaryDataService);
 	// Every ExecuteContext creates the SSH tunnel manager, whose constructor starts a 60 s
 	// cleanup interval: unref it so jest can exit.
-	const sshClientsManager = Container.get(SSHClientsManager) as unknown as {
-		cleanupTimer?: NodeJS.Timeout;
-	};
-	sshClientsManager.cleanupTimer?.unref();
+	// (n8n-core does not export that manager: see n8nCoreInternals.ts.)
+	unrefSshCleanupTimer();
 	containerReady = true;
 }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { WhatsAppChatsApi } from '../../credentials/WhatsAppChatsApi.credentials';
-import { TRIGGER_EVENTS, type TriggerEvent } from '../../nodes/backends/events';
+import { TRIGGER_EVENTS, type TriggerEvent } from '../../nodes/backends/ChatEvent';
 import { chatLocator } from '../../nodes/WhatsAppChats/actions/common';
 import { WhatsAppChats } from '../../nodes/WhatsAppChats/WhatsAppChats.node';
 import { WhatsAppChatsEmbeddedTrigger } from '../../nodes/WhatsAppChatsEmbeddedTrigger/WhatsAppChatsEmbeddedTrigger.node';

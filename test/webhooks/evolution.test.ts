@@ -6,7 +6,7 @@
  */
 import { createEvolutionWebhooks, PREVIOUS_WEBHOOK } from '../../nodes/backends/evolution/EvolutionWebhooks';
 import { InvalidInputError } from '../../nodes/backends/errors';
-import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../../nodes/backends/webhooks';
+import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../../nodes/backends/WebhookAdapter';
 import { GatewayHttpClient } from '../../nodes/transport/GatewayHttpClient';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, EVOLUTION_OWN_JID, evolutionStateOf, type EvolutionInstance } from '../gateway-server/evolutionRoutes';

@@ -1,7 +1,7 @@
 /** The "Options" collection: how a batch is sent. Read once, from the first item. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { InvalidInputError } from '../../backends/errors';
-import { DEFAULT_TRANSPORT, type TransportOptions } from '../../backends/createBackend';
+import { DEFAULT_TRANSPORT, type TransportOptions } from '../../transport/TransportOptions';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../transport/GatewayHttpClient';
 
 export const DEFAULT_CONCURRENCY = 5;

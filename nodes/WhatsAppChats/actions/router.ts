@@ -7,10 +7,10 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, NodeOpe
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { refusalOf } from '../../backends/capabilities';
 import type { WhatsAppBackend } from '../../backends/WhatsAppBackend';
-import { mapWithConcurrency } from '../../transport/concurrency';
 import { itemBudgetMs, withItemBudget } from '../../transport/itemBudget';
 import { redactError, SecretRedactor } from '../../transport/secrets';
 import * as chat from './chat';
+import { mapWithConcurrency } from './concurrency';
 import * as message from './message';
 import { toNodeError } from './nodeErrors';
 import type { OperationModule } from './OperationModule';

@@ -1,8 +1,9 @@
 /**
- * One embedded session in this process: its lock, auth state, store and the current Baileys
- * socket. Reconnects by the policy of reconnectPolicy (a new socket per reconnect, same auth and
- * store), runs pairing, and tells waiting operations when the socket is open or why it cannot be.
- * Sharing and lifetime (reference counts, linger) are SessionRegistry's job.
+ * The life of one embedded session in this process: its lock, auth state, store and the current
+ * Baileys socket. Reconnects by the policy of reconnectPolicy (a new socket per reconnect, same
+ * auth and store) and tells waiting operations (through stateWaiter) when the socket is open or
+ * why it cannot be. Pairing (QR, pairing code) is in pairing; sharing and lifetime (reference
+ * counts, linger) are SessionRegistry's job.
  */
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { rm } from 'node:fs/promises';
@@ -19,7 +20,9 @@ import { loadBaileys, type Baileys } from './loadBaileys';
 import type { SessionPaths } from './paths';
 import { decideOnDisconnect, describeDisconnect } from './reconnectPolicy';
 import { prepareSessionFolder } from './sessionFolder';
+import { requestPairingCode, waitForPairingQr, type PairingView } from './pairing';
 import { SessionLock, type LockUse } from './sessionLock';
+import { StateWaiter } from './stateWaiter';
 import { embeddedSettings, whatsAppWebUrl, type EmbeddedSettings } from './settings';
 import { ChatStore } from './store';
 import { applyChangesToStore } from './storeFeed';
@@ -54,7 +57,7 @@ export class SessionConnection {
 	private reconnectTimer: NodeJS.Timeout | undefined;
 	private lastDisconnect: { code: number | undefined; at: string } | undefined;
 	private qr: { value: string; at: number } | undefined;
-	private readonly waiters = new Set<() => void>();
+	private readonly waiter = new StateWaiter();
 	private readonly listeners = new Set<SessionListener>();
 	private readonly logger: QuietLogger;
 	private closing = false;
@@ -117,7 +120,7 @@ export class SessionConnection {
 	async whenOpen(timeoutMs: number): Promise<WASocket> {
 		await this.wiping;
 		this.retryNowIfUnreachable();
-		return await this.waitUntil(
+		return await this.waiter.waitUntil(
 			() => {
 				if (this.state === 'open' && this.sock) return this.sock;
 				this.throwIfCannotOpen();
@@ -134,29 +137,14 @@ export class SessionConnection {
 		);
 	}
 
-	/** The current pairing QR (text), starting a pairing socket when needed. */
+	/** The current pairing QR (text), starting a pairing socket when needed (see pairing). */
 	async pairingQr(timeoutMs: number): Promise<{ qr: string; at: number }> {
-		await this.wiping; // right after a logout, pair with the fresh creds, not the old ones
-		this.startPairing();
-		const qr = await this.waitUntil(
-			() => {
-				if (this.auth.isPaired) throw alreadyPairedError(this.session, this.auth.creds.me?.id);
-				if (this.state === 'pairing' && this.qr) return this.qr;
-				this.throwIfPairingFailed();
-				return undefined;
-			},
-			timeoutMs,
-			() => new GatewayError(EMBEDDED_LABEL, 'timeout', `WhatsApp sent no pairing QR for the embedded session "${this.session}" within ${formatSeconds(timeoutMs)}`),
-		);
-		return { qr: qr.value, at: qr.at };
+		return await waitForPairingQr(this.pairingView(), timeoutMs);
 	}
 
-	/** Asks WhatsApp for an 8-character code to type on the phone (Linked devices → Link with phone number). */
+	/** Asks WhatsApp for an 8-character code to type on the phone (see pairing). */
 	async pairingCode(phoneDigits: string, timeoutMs: number): Promise<string> {
-		await this.pairingQr(timeoutMs); // Baileys can ask for a code only once the first QR arrived
-		const sock = this.sock;
-		if (!sock) throw notPairedError(this.session);
-		return await withTimeout(sock.requestPairingCode(phoneDigits), timeoutMs, `the pairing-code request of the embedded session "${this.session}"`);
+		return await requestPairingCode(this.pairingView(), phoneDigits, timeoutMs);
 	}
 
 	/** Unlinks this device from the phone and deletes the keys. */
@@ -164,7 +152,7 @@ export class SessionConnection {
 		const sock = await this.whenOpen(timeoutMs);
 		await withTimeout(sock.logout(), timeoutMs, `the logout of the embedded session "${this.session}"`);
 		// Baileys ends the socket with 401 (logged out): the usual handler wipes the keys.
-		await this.waitUntil(
+		await this.waiter.waitUntil(
 			() => (this.state === 'loggedOut' && !this.wiping ? true : undefined),
 			timeoutMs,
 			() => new GatewayError(EMBEDDED_LABEL, 'timeout', `The logout of the embedded session "${this.session}" did not finish in time`),
@@ -210,7 +198,7 @@ export class SessionConnection {
 	async settledState(timeoutMs: number): Promise<ConnectionState> {
 		this.retryNowIfUnreachable();
 		try {
-			return await this.waitUntil(
+			return await this.waiter.waitUntil(
 				() => (this.unreachable || (this.state !== 'connecting' && this.state !== 'reconnecting') ? this.state : undefined),
 				timeoutMs,
 				() => new Error('still connecting'),
@@ -445,7 +433,7 @@ export class SessionConnection {
 				this.setState('failed');
 				return;
 			}
-			this.notify(); // also when the state stays "reconnecting"
+			this.waiter.notify(); // also when the state stays "reconnecting"
 		}
 		const decision = decideOnDisconnect(code, this.reconnectAttempt, this.settings);
 		if (decision.action === 'reconnect') {
@@ -464,7 +452,7 @@ export class SessionConnection {
 				this.failure = notPairedError(this.session, true);
 				this.wiping = this.forgetAccount().finally(() => {
 					this.wiping = undefined;
-					this.notify();
+					this.waiter.notify();
 				});
 				this.setState('loggedOut');
 				return;
@@ -485,6 +473,20 @@ export class SessionConnection {
 		} catch (error) {
 			this.logger.error(error, 'wiping the auth state failed');
 		}
+	}
+
+	/** What pairing reads of this connection (live values, the socket's life stays here). */
+	private pairingView(): PairingView {
+		return {
+			session: this.session,
+			waiter: this.waiter,
+			wiping: () => this.wiping,
+			pairedAs: () => (this.auth.isPaired ? (this.auth.creds.me?.id ?? '') : undefined),
+			qr: () => (this.state === 'pairing' ? this.qr : undefined),
+			socket: () => this.sock,
+			startPairing: () => this.startPairing(),
+			throwIfPairingFailed: () => this.throwIfPairingFailed(),
+		};
 	}
 
 	/** Starts a socket for pairing when there is none (not paired, logged out, or stopped). */
@@ -523,7 +525,7 @@ export class SessionConnection {
 	private setState(state: ConnectionState): void {
 		if (this.state === state) return;
 		this.state = state;
-		this.notify();
+		this.waiter.notify();
 		for (const listener of this.listeners) {
 			try {
 				listener.onState?.(state);
@@ -531,33 +533,6 @@ export class SessionConnection {
 				this.logger.warn(error, 'state listener failed');
 			}
 		}
-	}
-
-	private notify(): void {
-		for (const waiter of [...this.waiters]) waiter();
-	}
-
-	/** Resolves with `check()`'s first defined value (re-checked on every change); `check` may throw. */
-	private waitUntil<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-		return new Promise<T>((resolve, reject) => {
-			const finish = (outcome: () => void) => {
-				this.waiters.delete(recheck);
-				clearTimeout(timer);
-				outcome();
-			};
-			const recheck = () => {
-				try {
-					const value = check();
-					if (value !== undefined) finish(() => resolve(value));
-				} catch (error) {
-					finish(() => reject(error));
-				}
-			};
-			const timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
-			timer.unref();
-			this.waiters.add(recheck);
-			recheck();
-		});
 	}
 }
 
@@ -570,13 +545,4 @@ function whatsAppHost(): string {
 	} catch {
 		return url;
 	}
-}
-
-function alreadyPairedError(session: string, me: string | undefined): GatewayError {
-	return new GatewayError(
-		EMBEDDED_LABEL,
-		'rejected',
-		`The embedded session "${session}" is already paired${me ? ` with ${me.split(':')[0].split('@')[0]}` : ''}; ` +
-			'run Session → Logout first to link another phone, or use another session name',
-	);
 }

@@ -4,7 +4,7 @@
  * star); the decoder keeps them apart and this gives each user-visible change exactly one event.
  * triggerFeed runs it once per batch per session and hands the same events to every trigger.
  */
-import type { ChatEvent, TriggerEvent } from '../events';
+import type { ChatEvent, TriggerEvent } from '../ChatEvent';
 import type { ChatChange } from './ChatChange';
 import type { BaileysEvents, ConnectionState } from './connection';
 import { decodeBaileysEvents, type DecoderHelpers } from './decodeBaileysEvents';

@@ -4,7 +4,7 @@
  * All triggers on one session share one fan-out: each batch is decoded once (by the connection)
  * and mapped to events once, whatever the number of triggers; each trigger only filters.
  */
-import type { ChatEvent } from '../events';
+import type { ChatEvent } from '../ChatEvent';
 import type { ConnectionCredentials } from '../createBackend';
 import { GatewayError } from '../errors';
 import { sessionStatusChange, type ChatChange } from './ChatChange';

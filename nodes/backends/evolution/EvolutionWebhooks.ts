@@ -8,8 +8,8 @@
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { InvalidInputError } from '../errors';
-import type { ChatEvent, TriggerEvent } from '../events';
-import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import type { ChatEvent, TriggerEvent } from '../ChatEvent';
+import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../WebhookAdapter';
 import { acceptedSecrets, expectedSecret, forgetGeneratedSecret, isSealed, NO_SECRET_YET, registrationSecret, seal, SealedValueError, unseal } from '../webhookSecrets';
 import { EVOLUTION_LABEL, explainEvolutionError } from './EvolutionDialect';
 import { headerValue } from '../wireValues';

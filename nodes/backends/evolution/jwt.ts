@@ -4,7 +4,7 @@
  * Written on node:crypto so the trigger needs no JWT library.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { WebhookRejectedError } from '../webhooks';
+import { WebhookRejectedError } from '../WebhookAdapter';
 
 /** Tolerated clock difference between Evolution and n8n. */
 export const JWT_CLOCK_SKEW_SECONDS = 60;

@@ -4,7 +4,7 @@
  * sent when Evolution exposes it) is dropped from `raw`. `date_time` is the same on every retry of a
  * delivery, so it tells repeats apart for changes that carry no id of their own.
  */
-import type { ChatEvent } from '../events';
+import type { ChatEvent } from '../ChatEvent';
 import { canonicalJid } from '../ids';
 import { messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';

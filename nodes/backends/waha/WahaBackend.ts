@@ -8,8 +8,8 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
 import { LookupMemo } from '../lookupMemo';
-import { unixSeconds } from '../wireValues';
 import { WAHA_CAPABILITIES } from './capabilities';
+import { toChatSummary, toMessageSummary } from './mapping';
 import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
 import {
 	type BackendAnswer,
@@ -227,39 +227,6 @@ export class WahaBackend implements WhatsAppBackend {
 // The operations WAHA lacks (Logout) fail with the capability map's hint.
 export interface WahaBackend extends Refused<typeof WAHA_CAPABILITIES> {}
 refuseLacking(WahaBackend, WAHA_CAPABILITIES);
-
-function toChatSummary(raw: Record<string, unknown>): ChatSummary {
-	const id = wahaIdOf(raw.id);
-	const lastMessage = raw.lastMessage as { timestamp?: unknown; messageTimestamp?: unknown } | undefined;
-	return {
-		id,
-		name: typeof raw.name === 'string' ? raw.name : null,
-		isGroup: id.endsWith('@g.us'),
-		archived: typeof raw.archived === 'boolean' ? raw.archived : null,
-		pinned: typeof raw.pinned === 'boolean' ? raw.pinned : null,
-		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
-		// WEBJS gives `timestamp`, others the last message's; NOWEB chats carry `conversationTimestamp`.
-		lastMessageTimestamp:
-			unixSeconds(raw.timestamp) ??
-			unixSeconds(lastMessage?.timestamp) ??
-			unixSeconds(raw.conversationTimestamp) ??
-			unixSeconds(lastMessage?.messageTimestamp),
-		raw,
-	};
-}
-
-function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {
-	return {
-		id: wahaIdOf(raw.id),
-		chatId,
-		fromMe: typeof raw.fromMe === 'boolean' ? raw.fromMe : null,
-		from: typeof raw.participant === 'string' && raw.participant ? raw.participant : typeof raw.from === 'string' ? raw.from : null,
-		timestamp: unixSeconds(raw.timestamp),
-		text: typeof raw.body === 'string' ? raw.body : null,
-		hasMedia: typeof raw.hasMedia === 'boolean' ? raw.hasMedia : null,
-		raw,
-	};
-}
 
 /** A message WAHA gave: its serialized id as WAHA wrote it, and that id's parts. */
 interface FoundMessage {

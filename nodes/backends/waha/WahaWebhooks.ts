@@ -8,11 +8,12 @@
 import { createHmac } from 'node:crypto';
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { GatewayError } from '../errors';
-import type { ChatEvent, TriggerEvent } from '../events';
-import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../webhooks';
+import type { ChatEvent, TriggerEvent } from '../ChatEvent';
+import { WebhookRejectedError, type RegistrationState, type WebhookAdapter, type WebhookDelivery } from '../WebhookAdapter';
 import { acceptedSecrets, equalInConstantTime, expectedSecret, forgetGeneratedSecret, NO_SECRET_YET, registrationSecret } from '../webhookSecrets';
-import { headerValue, nowInSeconds, unixSeconds } from '../wireValues';
+import { headerValue } from '../wireValues';
 import { explainWahaError, WAHA_LABEL } from './WahaDialect';
+import { toChatEvents, type WahaEnvelope } from './webhookEvents';
 
 /** Deliveries older than this (or this far in the future) are refused as replays. */
 export const WEBHOOK_MAX_AGE_MS = 5 * 60 * 1000;
@@ -27,7 +28,6 @@ const WAHA_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 	'session.status': ['session.status'],
 };
 
-type Envelope = { id?: string; timestamp?: number; event?: string; session?: string; payload?: Record<string, any> };
 type WebhookConfig = { url?: string; events?: unknown; hmac?: { key?: unknown } | null; [key: string]: unknown };
 
 /** An HMAC-SHA512 in hex, exactly: nothing before or after it. */
@@ -92,7 +92,7 @@ export class WahaWebhooks implements WebhookAdapter {
 		const matches = secrets.some((secret) => equalInConstantTime(given, createHmac('sha512', secret).update(delivery.rawBody).digest()));
 		if (!matches) throw new WebhookRejectedError('Invalid X-Webhook-Hmac signature');
 		// The signed body's own timestamp is what a replay cannot change; the header is a fallback.
-		const sentAt = Number((delivery.body as Envelope)?.timestamp ?? headerValue(delivery.headers, 'x-webhook-timestamp'));
+		const sentAt = Number((delivery.body as WahaEnvelope)?.timestamp ?? headerValue(delivery.headers, 'x-webhook-timestamp'));
 		if (!Number.isFinite(sentAt) || Math.abs(nowMs - sentAt) > WEBHOOK_MAX_AGE_MS) {
 			throw new WebhookRejectedError('Stale or undated webhook delivery refused');
 		}
@@ -100,105 +100,17 @@ export class WahaWebhooks implements WebhookAdapter {
 
 	/** The envelope's `evt_…` id (signed with the body), else the `X-Webhook-Request-Id` header. */
 	deliveryId(delivery: WebhookDelivery): string | undefined {
-		const id = (delivery.body as Envelope | undefined)?.id;
+		const id = (delivery.body as WahaEnvelope | undefined)?.id;
 		if (typeof id === 'string' && id) return `waha:${id}`;
 		const requestId = headerValue(delivery.headers, 'x-webhook-request-id');
 		return requestId ? `waha-request:${requestId}` : undefined;
 	}
 
 	toEvents(delivery: WebhookDelivery): ChatEvent[] {
-		const envelope = (delivery.body && typeof delivery.body === 'object' ? delivery.body : {}) as Envelope;
+		const envelope = (delivery.body && typeof delivery.body === 'object' ? delivery.body : {}) as WahaEnvelope;
 		// A webhook URL may be set on several sessions (or globally): only this session's events count.
 		if (envelope.session !== undefined && String(envelope.session) !== this.session) return [];
-		const payload = envelope.payload ?? {};
-		const session = this.session;
-		// WAHA payloads use Unix seconds, envelopes milliseconds.
-		const timestamp = unixSeconds(payload.timestamp ?? envelope.timestamp) ?? nowInSeconds();
-		const base = { session, timestamp, raw: envelope };
-		const chatOf = (message: Record<string, any>) => String((message.fromMe ? message.to : message.from) ?? '') || null;
-		// Changes without an id of their own are told apart by WAHA's event id where it sends one.
-		const eventId = typeof envelope.id === 'string' && envelope.id ? envelope.id : undefined;
-		const keyed = (prefix: string, ...content: unknown[]) => (eventId ? `${prefix}:${eventId}` : [prefix, ...content].join(':'));
-		const messageKey = (prefix: string, id: unknown, ...content: unknown[]) =>
-			typeof id === 'string' && id ? [prefix, id, ...content].join(':') : keyed(prefix, JSON.stringify(payload));
-
-		switch (envelope.event) {
-			case 'message':
-			case 'message.any':
-				return [
-					{
-						...base,
-						event: 'message',
-						chatId: chatOf(payload),
-						messageId: payload.id,
-						fromMe: Boolean(payload.fromMe),
-						data: { text: payload.body ?? null, from: payload.participant || payload.from || null, hasMedia: Boolean(payload.hasMedia) },
-						dedupeKey: messageKey('message', payload.id),
-					},
-				];
-			case 'message.edited':
-				return [
-					{
-						...base,
-						event: 'message.edited',
-						chatId: chatOf(payload),
-						messageId: payload.editedMessageId ?? payload.id,
-						fromMe: Boolean(payload.fromMe),
-						data: { text: payload.body ?? null },
-						dedupeKey: messageKey('edited', payload.id, payload.editedMessageId),
-					},
-				];
-			case 'message.revoked': {
-				const message = payload.after ?? payload.before ?? payload;
-				return [
-					{
-						...base,
-						event: 'message.revoked',
-						chatId: chatOf(message),
-						messageId: payload.revokedMessageId,
-						fromMe: Boolean(message.fromMe),
-						data: {},
-						dedupeKey: messageKey('revoked', payload.revokedMessageId),
-					},
-				];
-			}
-			case 'message.reaction': {
-				const emoji = String(payload.reaction?.text ?? '');
-				return [
-					{
-						...base,
-						event: 'message.reaction',
-						chatId: chatOf(payload),
-						messageId: payload.reaction?.messageId,
-						fromMe: Boolean(payload.fromMe),
-						data: { emoji, removed: emoji === '', reactionMessageId: payload.id, from: payload.participant || payload.from || null },
-						dedupeKey: messageKey('reaction', payload.id),
-					},
-				];
-			}
-			case 'chat.archive':
-				return [
-					{
-						...base,
-						event: 'chat.archive',
-						chatId: payload.id ?? null,
-						data: { archived: Boolean(payload.archived) },
-						dedupeKey: keyed('archive', payload.id, payload.archived, payload.timestamp),
-					},
-				];
-			case 'session.status':
-				return [
-					{
-						...base,
-						event: 'session.status',
-						chatId: null,
-						data: { status: payload.status },
-						dedupeKey: keyed('status', payload.status, envelope.timestamp),
-					},
-				];
-			default:
-				return [];
-		}
+		return toChatEvents(envelope, this.session);
 	}
 
 	/** Our entry is there, for these events, signed with the registration's secret. */

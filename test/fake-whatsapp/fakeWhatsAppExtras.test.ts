@@ -2,8 +2,8 @@
  * Further capabilities of the fake WhatsApp server: groups, Signal session reuse across
  * reconnects, app-state LT-hash agreement with Baileys, history sync, contact lookup.
  */
-import { startFakeWhatsApp, type FakeWhatsApp } from './fake-whatsapp';
-import { connectClient, type TestClient } from './fake-whatsapp/client';
+import { startFakeWhatsApp, type FakeWhatsApp } from './index';
+import { connectClient, type TestClient } from './client';
 
 jest.setTimeout(20_000);
 

@@ -3,7 +3,7 @@
  * room, so no number of other events lets a repeat through; its size has a hard bound, past which
  * webhook deliveries are refused (503, the gateway retries) instead of remembered.
  */
-import type { ChatEvent } from '../../nodes/backends/events';
+import type { ChatEvent } from '../../nodes/backends/ChatEvent';
 import { MAX_REMEMBERED_KEYS, RecentEvents, RecentEventsFullError, recentEventsOf, rememberedTriggerCount } from '../../nodes/WhatsAppChatsTrigger/recentEvents';
 
 const WINDOW_MS = 10 * 60 * 1000;

@@ -2,7 +2,7 @@
  * The contract a gateway implements for the trigger: check that a webhook delivery is genuine,
  * map it to `ChatEvent`s, and register / unregister the n8n webhook URL at the gateway.
  */
-import type { ChatEvent, TriggerEvent } from './events';
+import type { ChatEvent, TriggerEvent } from './ChatEvent';
 
 export interface WebhookDelivery {
 	/** Header names in lower case. */

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../nodes/backends/errors';
-import { parseChatId, parseMessageId, parsePhoneDigits, toCus } from '../nodes/backends/ids';
+import { InvalidInputError } from '../../nodes/backends/errors';
+import { parseChatId, parseMessageId, parsePhoneDigits, toCus } from '../../nodes/backends/ids';
 
 describe('chat ids', () => {
 	test.each([

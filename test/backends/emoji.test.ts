@@ -2,9 +2,9 @@
  * Reaction input: every kind of emoji sequence WhatsApp offers is one emoji (keycaps, flags,
  * skin tones, ZWJ sequences), text is not; and the React operation sends what it accepts.
  */
-import { isSingleEmoji } from '../nodes/backends/emoji';
-import { GatewayTestServer } from './gateway-server/GatewayTestServer';
-import { chat, runChatsNode, wahaCredentials } from './helpers/whatsAppChatsNode';
+import { isSingleEmoji } from '../../nodes/backends/emoji';
+import { GatewayTestServer } from '../gateway-server/GatewayTestServer';
+import { chat, runChatsNode, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const ACCEPTED: Record<string, string[]> = {
 	'plain pictographs': ['👍', '🙏', '😂', '🔥', '🎉', '🫶', '🧿', '🆗', '©️', '™️'],

@@ -17,7 +17,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runNode, runWorkflow } from './helpers/n8nEngine';
+import { runNode, runWorkflow } from './n8nEngine';
 
 const TYPE = 'n8n-nodes-test.greeter';
 

@@ -2,8 +2,8 @@
  * Proves the fake WhatsApp Web server against the real, unmodified Baileys 7 client: every
  * assertion is on what actually reached the server (decrypted) or what Baileys emitted.
  */
-import { loadBaileys, makeMemoryKeyStore, startFakeWhatsApp, type FakeWhatsApp } from './fake-whatsapp';
-import { connectClient, type TestClient } from './fake-whatsapp/client';
+import { loadBaileys, makeMemoryKeyStore, startFakeWhatsApp, type FakeWhatsApp } from './index';
+import { connectClient, type TestClient } from './client';
 
 jest.setTimeout(20_000);
 

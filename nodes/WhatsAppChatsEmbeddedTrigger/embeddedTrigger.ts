@@ -6,7 +6,7 @@
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 import { CONNECTION_LABELS, connectionKindOf, type ConnectionCredentials } from '../backends/createBackend';
 import { subscribeEmbeddedEvents } from '../backends/embedded/triggerFeed';
-import { eventSelector, toItem } from './gatewayWebhook';
+import { eventSelector, toItem } from '../WhatsAppChatsTrigger/eventSelector';
 
 export async function listenToEmbeddedEvents(this: ITriggerFunctions): Promise<ITriggerResponse> {
 	const credentials = await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi');

@@ -1,0 +1,100 @@
+/**
+ * WAHA webhook envelopes `{ id, timestamp, event, session, payload }` mapped to ChatEvents, one
+ * per change (WAHA's `message` and `message.any` for one message share a de-dup key).
+ */
+import type { ChatEvent } from '../ChatEvent';
+import { nowInSeconds, unixSeconds } from '../wireValues';
+
+export type WahaEnvelope = { id?: string; timestamp?: number; event?: string; session?: string; payload?: Record<string, any> };
+
+/** The events of one envelope already known to be for `session`. */
+export function toChatEvents(envelope: WahaEnvelope, session: string): ChatEvent[] {
+	const payload = envelope.payload ?? {};
+	// WAHA payloads use Unix seconds, envelopes milliseconds.
+	const timestamp = unixSeconds(payload.timestamp ?? envelope.timestamp) ?? nowInSeconds();
+	const base = { session, timestamp, raw: envelope };
+	const chatOf = (message: Record<string, any>) => String((message.fromMe ? message.to : message.from) ?? '') || null;
+	// Changes without an id of their own are told apart by WAHA's event id where it sends one.
+	const eventId = typeof envelope.id === 'string' && envelope.id ? envelope.id : undefined;
+	const keyed = (prefix: string, ...content: unknown[]) => (eventId ? `${prefix}:${eventId}` : [prefix, ...content].join(':'));
+	const messageKey = (prefix: string, id: unknown, ...content: unknown[]) =>
+		typeof id === 'string' && id ? [prefix, id, ...content].join(':') : keyed(prefix, JSON.stringify(payload));
+
+	switch (envelope.event) {
+		case 'message':
+		case 'message.any':
+			return [
+				{
+					...base,
+					event: 'message',
+					chatId: chatOf(payload),
+					messageId: payload.id,
+					fromMe: Boolean(payload.fromMe),
+					data: { text: payload.body ?? null, from: payload.participant || payload.from || null, hasMedia: Boolean(payload.hasMedia) },
+					dedupeKey: messageKey('message', payload.id),
+				},
+			];
+		case 'message.edited':
+			return [
+				{
+					...base,
+					event: 'message.edited',
+					chatId: chatOf(payload),
+					messageId: payload.editedMessageId ?? payload.id,
+					fromMe: Boolean(payload.fromMe),
+					data: { text: payload.body ?? null },
+					dedupeKey: messageKey('edited', payload.id, payload.editedMessageId),
+				},
+			];
+		case 'message.revoked': {
+			const message = payload.after ?? payload.before ?? payload;
+			return [
+				{
+					...base,
+					event: 'message.revoked',
+					chatId: chatOf(message),
+					messageId: payload.revokedMessageId,
+					fromMe: Boolean(message.fromMe),
+					data: {},
+					dedupeKey: messageKey('revoked', payload.revokedMessageId),
+				},
+			];
+		}
+		case 'message.reaction': {
+			const emoji = String(payload.reaction?.text ?? '');
+			return [
+				{
+					...base,
+					event: 'message.reaction',
+					chatId: chatOf(payload),
+					messageId: payload.reaction?.messageId,
+					fromMe: Boolean(payload.fromMe),
+					data: { emoji, removed: emoji === '', reactionMessageId: payload.id, from: payload.participant || payload.from || null },
+					dedupeKey: messageKey('reaction', payload.id),
+				},
+			];
+		}
+		case 'chat.archive':
+			return [
+				{
+					...base,
+					event: 'chat.archive',
+					chatId: payload.id ?? null,
+					data: { archived: Boolean(payload.archived) },
+					dedupeKey: keyed('archive', payload.id, payload.archived, payload.timestamp),
+				},
+			];
+		case 'session.status':
+			return [
+				{
+					...base,
+					event: 'session.status',
+					chatId: null,
+					data: { status: payload.status },
+					dedupeKey: keyed('status', payload.status, envelope.timestamp),
+				},
+			];
+		default:
+			return [];
+	}
+}
