@@ -3,7 +3,7 @@
  * trigger frees it at once; an execution keeps it connected for the linger period; and the "in
  * use by another process" error says what holds it (trigger, execution, linger) and until when.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
@@ -36,6 +36,19 @@ async function secondProcess(): Promise<Record<string, any>> {
 
 const lockFile = () => path.join(world.folder, 'session.lock');
 const status = () => runChatsNode({ credentials: world.credentials, parameters: { resource: 'session', operation: 'status' } as never });
+/** The lock file says what the session is used for a moment after the use changes (written off the execution's path). */
+const lockSaysUse = (what: string, says: (use: Record<string, any>) => boolean) =>
+	eventually(
+		() => {
+			try {
+				return says(JSON.parse(readFileSync(lockFile(), 'utf8')).use ?? {});
+			} catch {
+				return false;
+			}
+		},
+		3000,
+		`the lock file to describe ${what}`,
+	);
 const holderPrefix = `is in use by another process: process ${process.pid} (n8n main process) on host "${hostname()}", since `;
 
 async function activeTrigger(): Promise<TriggerUnderTest> {
@@ -66,6 +79,7 @@ test('a trigger holds the session until it is deactivated, then another process 
 
 test('while an execution runs, the error says so and that the session lingers after it', async () => {
 	await withConnection(world.folder, async () => {
+		await lockSaysUse('the running execution', (use) => use.executions > 0);
 		const held = await secondProcess();
 		expect(held.message).toContain(holderPrefix);
 		expect(held.message).toMatch(/, for a running execution; it stays connected 1 min after the last execution ends, then lets go\. /);
@@ -75,6 +89,7 @@ test('while an execution runs, the error says so and that the session lingers af
 test('after an execution the session lingers, and the error says until when', async () => {
 	const before = Date.now();
 	expect((await status()).error).toBeUndefined();
+	await lockSaysUse('the linger after the execution', (use) => typeof use.idleUntil === 'string');
 	const held = await secondProcess();
 	const until = /idle after its last execution and kept connected until (\S+) \(1 min linger\), then it lets go\. /.exec(held.message);
 	expect(until).not.toBeNull();
