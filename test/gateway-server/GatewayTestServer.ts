@@ -108,18 +108,7 @@ export class GatewayTestServer {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const text = Buffer.concat(chunks).toString('utf8');
-		const [path, search = ''] = (req.url ?? '/').split('?');
-		const request: RecordedRequest = {
-			method: req.method ?? 'GET',
-			path,
-			query: Object.fromEntries(new URLSearchParams(search)),
-			headers: req.headers,
-			body: text ? safeJson(text) : undefined,
-			receivedAt: Date.now(),
-		};
+		const request = await readRequest(req);
 		this.requests.push(request);
 		this.inFlight++;
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -155,6 +144,22 @@ export class GatewayTestServer {
 		}
 		return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${request.path}`, error: 'Not Found' } };
 	}
+}
+
+/** Reads a whole request as the test servers record it: path still encoded, JSON body parsed where it is JSON. */
+export async function readRequest(req: http.IncomingMessage): Promise<RecordedRequest> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	const text = Buffer.concat(chunks).toString('utf8');
+	const [path, search = ''] = (req.url ?? '/').split('?');
+	return {
+		method: req.method ?? 'GET',
+		path,
+		query: Object.fromEntries(new URLSearchParams(search)),
+		headers: req.headers,
+		body: text ? safeJson(text) : undefined,
+		receivedAt: Date.now(),
+	};
 }
 
 function safeJson(text: string): unknown {

@@ -8,15 +8,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import { readRequest, type RecordedRequest } from './GatewayTestServer';
 
-export interface HostileRequest {
-	method: string;
-	/** Path as sent, still percent-encoded. */
-	path: string;
-	query: Record<string, string>;
-	headers: http.IncomingHttpHeaders;
-	body: unknown;
-	receivedAt: number;
+export interface HostileRequest extends RecordedRequest {
 	/** How many requests came before this one. */
 	index: number;
 }
@@ -57,27 +51,7 @@ export class HostileGateway {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const text = Buffer.concat(chunks).toString('utf8');
-		const [path, search = ''] = (req.url ?? '/').split('?');
-		let body: unknown = undefined;
-		if (text) {
-			try {
-				body = JSON.parse(text);
-			} catch {
-				body = text;
-			}
-		}
-		const request: HostileRequest = {
-			method: req.method ?? 'GET',
-			path,
-			query: Object.fromEntries(new URLSearchParams(search)),
-			headers: req.headers,
-			body,
-			receivedAt: Date.now(),
-			index: this.requests.length,
-		};
+		const request: HostileRequest = { ...(await readRequest(req)), index: this.requests.length };
 		this.requests.push(request);
 		try {
 			await this.handler(request, res, req);
