@@ -9,6 +9,8 @@ import type { ChatRef, MessageRef } from './ids';
 /** How operations are named to people, in errors and in the README's table. */
 export const OPERATION_LABELS = {
 	listChats: 'Chat: Get Many',
+	getChat: 'Chat: Get',
+	getChatPicture: 'Chat: Get Picture',
 	listMessages: 'Chat: Get Messages',
 	archiveChat: 'Chat: Archive',
 	unarchiveChat: 'Chat: Unarchive',
@@ -72,6 +74,21 @@ export interface MessageSummary {
 	raw: unknown;
 }
 
+/** One chat in full (Chat: Get): the summary plus what the backend knows cheaply. */
+export interface ChatDetails extends ChatSummary {
+	/** Null where the backend does not say. */
+	muted: boolean | null;
+	/** The profile picture's URL when the chat answer carries it; Chat: Get Picture asks for it. */
+	pictureUrl: string | null;
+	lastMessage: MessageSummary | null;
+}
+
+/** A chat's profile picture: its URL, or null when the contact has none or privacy hides it. */
+export interface ChatPicture {
+	url: string | null;
+	raw: unknown;
+}
+
 export interface SessionStatus {
 	/** Connection state in the backend's own words, e.g. WORKING, open, SCAN_QR_CODE. */
 	state: string;
@@ -103,6 +120,9 @@ export interface WhatsAppBackend {
 
 	listChats(page: Page): Promise<ChatSummary[]>;
 	listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]>;
+	/** Fails with a `notFound` GatewayError naming the chat when the backend does not know it. */
+	getChat(chat: ChatRef): Promise<ChatDetails>;
+	getChatPicture(chat: ChatRef): Promise<ChatPicture>;
 	archiveChat(chat: ChatRef): Promise<BackendAnswer>;
 	unarchiveChat(chat: ChatRef): Promise<BackendAnswer>;
 	markChatUnread(chat: ChatRef): Promise<BackendAnswer>;

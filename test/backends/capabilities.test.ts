@@ -28,6 +28,8 @@ const COLUMNS: Array<[title: string, capabilities: Capabilities]> = [
 /** The README's rows: how operations are named there, some pairs in one row. */
 const ROWS: Array<[resource: string, label: string, operations: Operation[]]> = [
 	['Chat', 'Get Many', ['listChats']],
+	['Chat', 'Get (one chat)', ['getChat']],
+	['Chat', 'Get Picture (URL or file)', ['getChatPicture']],
 	['Chat', 'Get Messages', ['listMessages']],
 	['Chat', 'Archive / Unarchive', ['archiveChat', 'unarchiveChat']],
 	['Chat', 'Mark Unread', ['markChatUnread']],

@@ -9,6 +9,8 @@ import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import type {
 	BackendAnswer,
+	ChatDetails,
+	ChatPicture,
 	ChatSummary,
 	MessageSummary,
 	Operation,
@@ -70,6 +72,43 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const connection = await this.pairedConnection();
 		const jid = connection.store.resolveChatId(chat.jid);
 		return connection.store.listMessages(jid, page).map((message) => toMessageSummary(message, chat.jid));
+	}
+
+	/** From the local store: what WhatsApp told this session about the chat (no request to WhatsApp). */
+	async getChat(chat: ChatRef): Promise<ChatDetails> {
+		const connection = await this.pairedConnection();
+		const stored = connection.store.getChat(chat.jid);
+		if (!stored) {
+			throw new GatewayError(
+				EMBEDDED_LABEL,
+				'notFound',
+				`The embedded session "${connection.session}" knows no chat ${chat.jid}: it is not in the local store. ` +
+					'A chat is learned when a message arrives or is sent while n8n is connected, or from the history the phone shares after pairing; check the phone number or chat id',
+			);
+		}
+		const last = stored.lastMessage;
+		const lastStored = last ? connection.store.findMessage(stored.id, last.key.id) : undefined;
+		const lastMessage = lastStored
+			? toMessageSummary(lastStored, chat.jid)
+			: last
+				? toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid)
+				: null;
+		return { ...toChatSummary(stored), muted: null, pictureUrl: null, lastMessage };
+	}
+
+	/** WhatsApp's profile-picture query (full size); "item-not-found" (none) and "not-authorized" (hidden) give no URL. */
+	async getChatPicture(chat: ChatRef): Promise<ChatPicture> {
+		const { connection, sock } = await this.openSocket();
+		const asked = sock.profilePictureUrl(chat.jid, 'image', this.timeoutMs).then(
+			(url) => ({ url: url || null, reason: url ? null : 'no url' }),
+			(error: unknown) => {
+				const reason = noPictureReason(error);
+				if (reason) return { url: null, reason };
+				throw error;
+			},
+		);
+		const { url, reason } = await this.call(connection, asked, `the profile picture query for chat ${chat.jid}`, sock);
+		return { url, raw: { chatId: chat.jid, type: 'image', url, ...(reason ? { reason } : {}) } };
 	}
 
 	archiveChat = (chat: ChatRef) => this.modifyChat(chat, 'archive', (lastMessages) => ({ archive: true, lastMessages }));
@@ -285,6 +324,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		}
 		return { remoteJid: jid, id: message.id, fromMe: message.fromMe, ...(message.participant ? { participant: message.participant } : {}) };
 	}
+}
+
+/** WhatsApp answers 404 item-not-found for a contact without a picture and 401 not-authorized when privacy hides it. */
+function noPictureReason(error: unknown): string | null {
+	const code = (error as { data?: unknown })?.data;
+	const message = error instanceof Error ? error.message : '';
+	if (code === 404 || /item-not-found/.test(message)) return 'item-not-found';
+	if (code === 401 || /not-authorized/.test(message)) return 'not-authorized';
+	return null;
 }
 
 function resolvedRef(message: MessageRef, key: StoredKey): MessageRef {

@@ -7,9 +7,11 @@
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
-import type { ChatRef, MessageRef } from '../ids';
+import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import {
 	type BackendAnswer,
+	type ChatDetails,
+	type ChatPicture,
 	type ChatSummary,
 	type MessageSummary,
 	type Operation,
@@ -19,7 +21,7 @@ import {
 } from '../WhatsAppBackend';
 import { EVOLUTION_CAPABILITIES } from './capabilities';
 import { EVOLUTION_LABEL, evolutionFailureIn, evolutionList, explainEvolutionError, isEvolutionArchiveFailure } from './EvolutionDialect';
-import { toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
+import { toChatDetails, toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
 import { MessageKeys } from './messageKeys';
 import { pageWindow } from './paging';
 
@@ -61,6 +63,29 @@ export class EvolutionBackend implements WhatsAppBackend {
 		const window = pageWindow(page.offset, page.limit);
 		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
 		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
+	}
+
+	/** The chat's row of `findChats` (`where.remoteJid`); matched here too, should a release ignore the filter. */
+	async getChat(chat: ChatRef): Promise<ChatDetails> {
+		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
+		const row = evolutionList(data, 'chats').find((candidate) => canonicalJid(String(candidate.remoteJid ?? '')) === chat.jid);
+		if (!row) {
+			throw new GatewayError(
+				this.label,
+				'notFound',
+				`Evolution API knows no chat ${chat.jid} in instance "${this.instance}": findChats found none. ` +
+					'Check the phone number or chat id; a chat is stored once a message was sent or received in it while the instance ran',
+				{ raw: data },
+			);
+		}
+		return toChatDetails(row, chat.jid);
+	}
+
+	/** `{ wuid, profilePictureUrl }`; the URL is null when the contact has no picture or hides it. */
+	async getChatPicture(chat: ChatRef): Promise<ChatPicture> {
+		const data = await this.send({ method: 'POST', path: this.route('chat', 'fetchProfilePictureUrl'), body: { number: chat.jid }, expect: 'json' });
+		const url = (data as { profilePictureUrl?: unknown } | undefined)?.profilePictureUrl;
+		return { url: typeof url === 'string' && url ? url : null, raw: data };
 	}
 
 	archiveChat = (chat: ChatRef) => this.archive(chat, true);

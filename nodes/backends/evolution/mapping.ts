@@ -5,7 +5,7 @@
  */
 import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';
-import type { ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, MessageSummary } from '../WhatsAppBackend';
 
 export interface EvolutionKey {
 	remoteJid: string;
@@ -50,5 +50,18 @@ export function toMessageSummary(raw: EvolutionRecord, chatId: string): MessageS
 		text: messageText(raw.message),
 		hasMedia: hasMedia(raw),
 		raw,
+	};
+}
+
+/** A `findChats` row as Chat: Get outputs it: Evolution keeps the contact's `profilePicUrl` on the row; no mute flag. */
+export function toChatDetails(raw: Record<string, unknown>, chatId: string): ChatDetails {
+	const summary = toChatSummary(raw);
+	const last = raw.lastMessage && typeof raw.lastMessage === 'object' ? (raw.lastMessage as EvolutionRecord) : undefined;
+	return {
+		...summary,
+		id: chatId,
+		muted: null,
+		pictureUrl: typeof raw.profilePicUrl === 'string' && raw.profilePicUrl ? raw.profilePicUrl : null,
+		lastMessage: last?.key ? toMessageSummary(last, chatId) : null,
 	};
 }

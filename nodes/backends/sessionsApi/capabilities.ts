@@ -9,6 +9,9 @@ export const SESSIONS_API_CAPABILITIES = {
 		listChats: 'the Sessions API gateway documents no endpoint that lists chats; give the chat as a phone number or chat id',
 		listMessages:
 			'the Sessions API gateway documents no endpoint that lists messages; take message ids from the WhatsApp Chats Trigger or the gateway',
+		getChat: 'the Sessions API gateway documents no endpoint that reads a chat; use WAHA, Evolution API or the embedded connection to read one',
+		getChatPicture:
+			'the Sessions API gateway documents no profile-picture endpoint; use WAHA, Evolution API or the embedded connection to fetch a chat\'s picture',
 		clearMessages: 'the Sessions API gateway documents no endpoint that clears a chat; clear it on the phone',
 		getQr: PAIR_THERE,
 		requestPairingCode: PAIR_THERE,

@@ -9,10 +9,12 @@ import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
 import { LookupMemo } from '../lookupMemo';
 import { WAHA_CAPABILITIES } from './capabilities';
-import { toChatSummary, toMessageSummary } from './mapping';
+import { toChatDetails, toChatSummary, toMessageSummary } from './mapping';
 import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
 import {
 	type BackendAnswer,
+	type ChatDetails,
+	type ChatPicture,
 	type ChatSummary,
 	type MessageSummary,
 	type Operation,
@@ -63,6 +65,30 @@ export class WahaBackend implements WhatsAppBackend {
 			expect: 'json',
 		});
 		return wahaList(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat)));
+	}
+
+	/** The chat's row of `chats/overview`, asked for by id (`ids`); matched here too, for WAHA releases that ignore the filter. */
+	async getChat(chat: ChatRef): Promise<ChatDetails> {
+		const chatId = this.formatChatId(chat);
+		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats', 'overview'], query: { ids: chatId }, expect: 'json' });
+		const row = wahaList(data, 'chats overview').find((candidate) => canonicalJid(wahaIdOf(candidate.id)) === chat.jid);
+		if (!row) {
+			throw new GatewayError(
+				this.label,
+				'notFound',
+				`WAHA knows no chat ${chatId} in session "${this.session}": its chats overview has no such chat. ` +
+					'Check the phone number or chat id; a chat exists once a message was sent or received in it',
+				{ raw: data },
+			);
+		}
+		return toChatDetails(row, chatId);
+	}
+
+	/** `{ url }`; WAHA answers no URL when the contact has no picture or hides it. */
+	async getChatPicture(chat: ChatRef): Promise<ChatPicture> {
+		const data = await this.send({ method: 'GET', path: this.chatPath(chat, 'picture'), expect: 'json' });
+		const url = (data as { url?: unknown } | undefined)?.url;
+		return { url: typeof url === 'string' && url ? url : null, raw: data };
 	}
 
 	// WAHA documents a JSON object for these two; its other writes answer JSON or nothing.

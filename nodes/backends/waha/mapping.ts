@@ -4,7 +4,7 @@
  * `{ id, fromMe, from, participant, timestamp, body, hasMedia }`.
  */
 import { unixSeconds } from '../wireValues';
-import type { ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, MessageSummary } from '../WhatsAppBackend';
 import { wahaIdOf } from './WahaDialect';
 
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
@@ -38,4 +38,39 @@ export function toMessageSummary(raw: Record<string, unknown>, chatId: string): 
 		hasMedia: typeof raw.hasMedia === 'boolean' ? raw.hasMedia : null,
 		raw,
 	};
+}
+
+/**
+ * One row of `GET /api/{session}/chats/overview` (`{ id, name, picture, lastMessage, _chat }`, the
+ * same on every engine) as Chat: Get outputs it; `_chat` is the engine's own chat, read for the
+ * flags it carries (unread count, archived, pinned, mute).
+ */
+export function toChatDetails(row: Record<string, unknown>, chatId: string): ChatDetails {
+	const engineChat = (row._chat && typeof row._chat === 'object' ? row._chat : {}) as Record<string, unknown>;
+	const summary = toChatSummary({ ...engineChat, ...row, id: row.id ?? engineChat.id });
+	const lastMessage = row.lastMessage && typeof row.lastMessage === 'object' ? toMessageSummary(row.lastMessage as Record<string, unknown>, chatId) : null;
+	return {
+		...summary,
+		id: chatId,
+		archived: typeof engineChat.archived === 'boolean' ? engineChat.archived : summary.archived,
+		pinned: typeof engineChat.pinned === 'boolean' ? engineChat.pinned : summary.pinned,
+		unreadCount: typeof engineChat.unreadCount === 'number' ? engineChat.unreadCount : summary.unreadCount,
+		muted: mutedOf(engineChat),
+		pictureUrl: typeof row.picture === 'string' && row.picture ? row.picture : null,
+		lastMessage,
+		lastMessageTimestamp: lastMessage?.timestamp ?? summary.lastMessageTimestamp,
+		raw: row,
+	};
+}
+
+/** WEBJS chats say `isMuted` / `muteExpiration` (-1 always), NOWEB ones `muteEndTime`; others nothing. */
+function mutedOf(chat: Record<string, unknown>): boolean | null {
+	if (typeof chat.isMuted === 'boolean') return chat.isMuted;
+	const until = chat.muteExpiration ?? chat.muteEndTime;
+	if (until === null || until === undefined) return null;
+	const number = Number(until);
+	if (!Number.isFinite(number)) return null;
+	if (number === 0) return false;
+	if (number < 0) return true;
+	return (unixSeconds(number) ?? 0) > Date.now() / 1000;
 }

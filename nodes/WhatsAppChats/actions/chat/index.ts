@@ -3,13 +3,17 @@ import type { OperationModule } from '../OperationModule';
 import * as archive from './archive.operation';
 import * as clearMessages from './clearMessages.operation';
 import * as deleteChat from './delete.operation';
+import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as getMessages from './getMessages.operation';
+import * as getPicture from './getPicture.operation';
 import * as markUnread from './markUnread.operation';
 import * as unarchive from './unarchive.operation';
 
 export const operations: Record<string, OperationModule<any>> = {
 	getMany,
+	get,
+	getPicture,
 	getMessages,
 	archive,
 	unarchive,
@@ -29,14 +33,18 @@ export const description: INodeProperties[] = [
 			{ name: 'Archive', value: 'archive', description: 'Archive a chat', action: 'Archive a chat' },
 			{ name: 'Clear Messages', value: 'clearMessages', description: 'Delete all messages of a chat', action: 'Clear messages of a chat' },
 			{ name: 'Delete', value: 'delete', description: 'Delete a chat', action: 'Delete a chat' },
+			{ name: 'Get', value: 'get', description: 'Get one chat: name, unread count, flags, last message', action: 'Get a chat' },
 			{ name: 'Get Many', value: 'getMany', description: 'List chats', action: 'Get many chats' },
 			{ name: 'Get Messages', value: 'getMessages', description: 'List the messages of a chat', action: 'Get messages of a chat' },
+			{ name: 'Get Picture', value: 'getPicture', description: 'Get the profile picture of a chat, as a URL or a file', action: 'Get the picture of a chat' },
 			{ name: 'Mark Unread', value: 'markUnread', description: 'Mark a chat as unread', action: 'Mark a chat as unread' },
 			{ name: 'Unarchive', value: 'unarchive', description: 'Move a chat out of the archive', action: 'Unarchive a chat' },
 		],
 		default: 'archive',
 	},
 	...getMany.description,
+	...get.description,
+	...getPicture.description,
 	...getMessages.description,
 	...archive.description,
 	...unarchive.description,
