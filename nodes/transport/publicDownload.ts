@@ -116,8 +116,9 @@ function fetchOnce(
 			}
 			const declared = Number(response.headers['content-length']);
 			if (Number.isFinite(declared) && declared > options.maxBytes) {
-				response.destroy();
+				// Settled first: destroying the response emits its own 'aborted' / 'error'.
 				finish(tooLarge(url, options));
+				response.destroy();
 				return;
 			}
 			const chunks: Buffer[] = [];
@@ -126,8 +127,8 @@ function fetchOnce(
 				size += chunk.length;
 				if (size > options.maxBytes) {
 					chunks.length = 0;
-					response.destroy();
 					finish(tooLarge(url, options));
+					response.destroy();
 					return;
 				}
 				chunks.push(chunk);

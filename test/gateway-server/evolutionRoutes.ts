@@ -5,6 +5,7 @@
  * message store. State lives beside the server's own, one per server.
  */
 import type { GatewayState, RecordedRequest, Route, ScriptedAnswer } from './GatewayTestServer';
+import { pictureOf } from './profilePictures';
 
 export const EVOLUTION_INSTANCE = 'sales-bot';
 /** A second instance whose name needs percent-encoding in paths. */
@@ -174,7 +175,7 @@ function findChats(request: RecordedRequest, state: GatewayState, evolution: Evo
 				id: `cmcontact${index}`,
 				remoteJid: jid,
 				pushName: chat.name,
-				profilePicUrl: null,
+				profilePicUrl: pictureOf(state, jid),
 				updatedAt: new Date(Number(chat.timestamp) * 1000).toISOString(),
 				windowStart: '2023-11-14T22:13:20.000Z',
 				windowExpires: '2023-11-15T22:13:20.000Z',
@@ -210,6 +211,16 @@ function chatModify(request: RecordedRequest, evolution: EvolutionState, answer:
 }
 
 export const evolutionRoutes: Route[] = [
+	{
+		method: 'POST',
+		pattern: new RegExp(`^/chat/fetchProfilePictureUrl/${S}$`),
+		answer: guarded((req, _i, _n, _e, state) => {
+			const number = bodyOf(req).number;
+			if (typeof number !== 'string' || !number) return badRequest('instance requires property "number"');
+			const wuid = number.includes('@') ? number : `${number.replace(/\D/g, '')}@s.whatsapp.net`;
+			return { status: 200, body: { wuid, profilePictureUrl: pictureOf(state, wuid) } };
+		}),
+	},
 	{ method: 'POST', pattern: new RegExp(`^/chat/findChats/${S}$`), answer: guarded((req, _i, _n, evolution, state) => findChats(req, state, evolution)) },
 	{ method: 'POST', pattern: new RegExp(`^/chat/findMessages/${S}$`), answer: guarded((req, _i, _n, evolution) => findMessages(req, evolution)) },
 	{

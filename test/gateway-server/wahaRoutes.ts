@@ -1,5 +1,6 @@
 /** WAHA's dialect, as in the seed's "Chats" page and WAHA's OpenAPI slice (2024.9) plus newer routes. */
 import type { GatewayState, RecordedRequest, Route, ScriptedAnswer } from './GatewayTestServer';
+import { pictureOf } from './profilePictures';
 
 const S = '([^/]+)';
 
@@ -48,7 +49,23 @@ function messageById(request: RecordedRequest, id: string, state: GatewayState):
 	return { status: 404, body: { statusCode: 404, message: 'Message not found', error: 'Not Found' } };
 }
 
+/** `chats/overview`: `{ id, name, picture, lastMessage, _chat }` rows, newest first, filtered by `ids` when given. */
+function overview(request: RecordedRequest, state: GatewayState): ScriptedAnswer {
+	const ids = request.query.ids;
+	const rows = state.chats
+		.filter((chat) => !ids || chat.id === ids)
+		.map((chat) => {
+			const id = String(chat.id);
+			const messages = wahaMessagesOf(state, id);
+			const lastMessage = [...messages].sort((a, b) => Number(b.timestamp) - Number(a.timestamp))[0] ?? null;
+			return { id, name: chat.name ?? null, picture: pictureOf(state, id), lastMessage, _chat: { ...chat } };
+		});
+	return ok(page(rows, request.query));
+}
+
 export const wahaRoutes: Route[] = [
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/overview$`), answer: guarded((req, _p, state) => overview(req, state)) },
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/${S}/picture$`), answer: guarded((_r, [, chatId], state) => ok({ url: pictureOf(state, chatId) })) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/all/messages/${S}$`), answer: guarded((req, [, id], state) => messageById(req, id, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats$`), answer: guarded((req, _p, state) => ok(page(state.chats, req.query))) },
 	{
