@@ -2,6 +2,7 @@ import type { ContactDirectory, PhoneAccount } from './account';
 import type { AppStateServer } from './app-state';
 import type { Baileys } from './baileys';
 import { bytes, child, children, node, unixSeconds, type WANode } from './nodes';
+import type { ProfilePictures } from './profilePicture';
 import type { SignalPeer } from './signal-peer';
 
 /**
@@ -29,6 +30,7 @@ export interface IqContext {
 	ownDevices(): { id: number; keyIndex?: number }[];
 	/** Pre-keys the client has on the server (what `encrypt`/`count` reports). */
 	preKeyCount: { value: number };
+	profilePictures: ProfilePictures;
 }
 
 const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -74,7 +76,7 @@ export async function answerIq(ctx: IqContext, iq: WANode): Promise<WANode> {
 				node('media_conn', { auth: 'fake-media-auth', ttl: '3600' }, [node('host', { hostname: '127.0.0.1' })]),
 			]);
 		case 'w:profile:picture':
-			return iq.attrs.type === 'get' ? iqError(iq, 404, 'item-not-found') : iqResult(iq);
+			return ctx.profilePictures.answer(iq);
 		case 'w:g2':
 			return answerGroup(ctx, iq, first);
 		default:

@@ -26,6 +26,7 @@ import {
 	type InboundMessageSpec,
 } from './inbound';
 import { answerIq, type FakeGroup, type IqContext } from './iq-handlers';
+import { ProfilePictures } from './profilePicture';
 import { child, node, unixSeconds, type WANode } from './nodes';
 import { Recorder } from './recorder';
 import { buildPairDevice, buildPairSuccess, parsePairingQr } from './pairing';
@@ -80,6 +81,8 @@ export class FakeWhatsApp {
 	readonly phone: PhoneAccount;
 	readonly contacts = new ContactDirectory();
 	readonly groups = new Map<string, FakeGroup>();
+	/** Contacts' profile pictures, as the `w:profile:picture` IQ answers them (none unless set). */
+	readonly profilePictures = new ProfilePictures();
 	/** Decrypted messages the client sent, in order. */
 	get messages(): OutboundMessage[] {
 		return this.messageLog.items;
@@ -561,6 +564,7 @@ export class FakeWhatsApp {
 			peerFor: (jid) => this.devices.peerFor(jid),
 			ownDevices: () => [{ id: 0 }, ...[...this.linkedDevices].filter((d) => d !== 0).map((id) => ({ id, keyIndex: 1 }))],
 			preKeyCount: this.preKeyCount,
+			profilePictures: this.profilePictures,
 		};
 	}
 

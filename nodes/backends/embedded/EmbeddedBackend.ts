@@ -107,7 +107,8 @@ export class EmbeddedBackend implements WhatsAppBackend {
 				throw error;
 			},
 		);
-		const { url, reason } = await this.call(connection, asked, `the profile picture query for chat ${chat.jid}`, sock);
+		// A read: Baileys' own query timeout (the same Timeout) ends it, so the socket need not be replaced.
+		const { url, reason } = await this.call(connection, asked, `the profile picture query for chat ${chat.jid}`);
 		return { url, raw: { chatId: chat.jid, type: 'image', url, ...(reason ? { reason } : {}) } };
 	}
 
