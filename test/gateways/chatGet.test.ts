@@ -224,6 +224,32 @@ describe('WAHA', () => {
 		expect(result.error?.message).toContain('answered HTTP 403 for the profile picture of 919988066776@c.us; picture links expire after a while');
 	});
 
+	test('a redirect of the CDN is followed, still without credentials', async () => {
+		cdn.use((request, res) => {
+			if (request.path === '/moved.jpg') {
+				res.writeHead(302, { Location: '/real.jpg' });
+				res.end();
+			} else jpeg(res, JPEG);
+		});
+		profilePicturesOf(gateway.state).set(JID, `${cdn.url}/moved.jpg`);
+		const result = await run({ resource: 'chat', operation: 'getPicture', chatId: chat(CUS), downloadPicture: true });
+		expect(result.error).toBeUndefined();
+		expect(cdn.requests.map((r) => r.path)).toEqual(['/moved.jpg', '/real.jpg']);
+		expect(result.output[0].binary?.data?.mimeType).toBe('image/jpeg');
+		expectNoCredentialsAtCdn();
+	});
+
+	test.each([
+		['a login in it', () => cdn.urlWithLogin('user', 's3cret-pass') + '/p.jpg', 'carries a login (user:password@127.0.0.1:'],
+		['a scheme other than http(s)', () => 'file:///etc/passwd', 'is not an http(s) URL (file:)'],
+	])('a picture URL with %s is not downloaded', async (_case, url, words) => {
+		profilePicturesOf(gateway.state).set(JID, url());
+		const result = await run({ resource: 'chat', operation: 'getPicture', chatId: chat(CUS), downloadPicture: true });
+		expect(result.error?.message).toContain(words);
+		expect(result.error?.message).not.toContain('s3cret-pass');
+		expect(cdn.requests).toHaveLength(0);
+	});
+
 	test('a bad output field name is refused before anything is sent', async () => {
 		const result = await run({ resource: 'chat', operation: 'getPicture', chatId: chat(CUS), downloadPicture: true, binaryPropertyName: 'my field/x' });
 		expect(result.error?.message).toBe(
