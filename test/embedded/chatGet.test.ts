@@ -114,6 +114,21 @@ describe('Chat → Get', () => {
 		}, 10_000, 'pinned and archived in Get');
 		expect(json).toMatchObject({ chatId: jid, pinned: true, archived: true, lastMessage: { id: last.key.id, text: 'one more' } });
 	});
+
+	test('after Clear Messages the last message is still named, with what is no longer known as null', async () => {
+		const jid = contact(8);
+		const last = await wa.injectMessage({ chat: jid, text: 'to be cleared', pushName: 'Ravi' });
+		await eventually(async () => (await node({ resource: 'chat', operation: 'get', chatId: chat(jid) })).output[0]?.json, 10_000, 'the chat in the store');
+		const cleared = await node({ resource: 'chat', operation: 'clearMessages', chatId: chat(jid) });
+		expect(cleared.error).toBeUndefined();
+		const json = (await node({ resource: 'chat', operation: 'get', chatId: chat(jid) })).output[0].json;
+		expect(json).toMatchObject({
+			chatId: jid,
+			name: 'Ravi',
+			lastMessage: { id: last.key.id, fromMe: false, timestamp: last.messageTimestamp, text: null, hasMedia: null },
+			raw: { storedMessages: 0 },
+		});
+	});
 });
 
 describe('Chat → Get Picture', () => {

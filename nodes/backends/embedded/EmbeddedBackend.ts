@@ -91,7 +91,8 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const lastMessage = lastStored
 			? toMessageSummary(lastStored, chat.jid)
 			: last
-				? toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid)
+				? // Cleared or trimmed from the store: only its key and time are known.
+					{ ...toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid), hasMedia: null }
 				: null;
 		return { ...toChatSummary(stored), muted: null, pictureUrl: null, lastMessage };
 	}
