@@ -3,9 +3,10 @@
  * (Prisma rows): `findChats` rows `{ remoteJid, pushName, unreadCount, lastMessage }` and
  * `findMessages` records `{ key, pushName, messageType, message, messageTimestamp }`.
  */
+import { mediaFactsOfContent } from '../mediaFile';
 import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';
-import type { ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 
 export interface EvolutionKey {
 	remoteJid: string;
@@ -51,4 +52,9 @@ export function toMessageSummary(raw: EvolutionRecord, chatId: string): MessageS
 		hasMedia: hasMedia(raw),
 		raw,
 	};
+}
+
+/** Media facts of a stored record, from its message body. */
+export function toMediaFacts(raw: EvolutionRecord): MediaFacts {
+	return mediaFactsOfContent(raw.message);
 }

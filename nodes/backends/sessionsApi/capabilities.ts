@@ -10,6 +10,8 @@ export const SESSIONS_API_CAPABILITIES = {
 		listMessages:
 			'the Sessions API gateway documents no endpoint that lists messages; take message ids from the WhatsApp Chats Trigger or the gateway',
 		clearMessages: 'the Sessions API gateway documents no endpoint that clears a chat; clear it on the phone',
+		getMessage:
+			'the Sessions API gateway documents no endpoint that reads a message or its media; the WhatsApp Chats Trigger gives each message as it arrives, or use WAHA, Evolution API or the embedded connection',
 		getQr: PAIR_THERE,
 		requestPairingCode: PAIR_THERE,
 		getSessionStatus:
