@@ -22,6 +22,8 @@ beforeAll(async () => {
 	world = await startWorld();
 	media = await startFakeMediaServer();
 	process.env.WHATSAPP_CHATS_MEDIA_URL = media.url;
+	// The fake phone answers media-retry requests for the files the media server holds.
+	world.wa.answerMediaRetries((receipt) => media.answerMediaRetry(receipt));
 	// The first execution connects; the session then stays warm for the rest of the file.
 	const status = await node({ resource: 'session', operation: 'status' });
 	expect(status.output[0].json).toMatchObject({ state: 'open', connected: true });
@@ -135,6 +137,29 @@ test('a message the store does not hold: the error names the id and the embedded
 	expect(result.error?.message).toMatch(/^Message "3EB0NOTHERE01" of chat 15552220001@s\.whatsapp\.net is not in the local store of the embedded session "test"/);
 });
 
+test('expired media is asked from the phone again (media retry) and downloaded from its new path', async () => {
+	const { uploaded, injected } = await deliverDocument();
+	media.expire(uploaded.directPath, { phoneKeepsIt: true });
+	const result = await node(getMessage(injected.key.id, { downloadMedia: true }));
+	expect(result.error?.message).toBeUndefined();
+	expect(bytesOf(result.output[0] as never).equals(INVOICE)).toBe(true);
+	expect(media.reuploads).toContain(injected.key.id);
+	const paths = media.requests.map((request) => request.path);
+	const renewed = await withConnection(world.folder, (connection) => connection.store.findMessage(CONTACT, injected.key.id)?.media?.directPath);
+	expect(renewed).toMatch(/_reupload\.enc$/);
+	expect(paths.slice(-2)).toEqual([uploaded.directPath, renewed]);
+});
+
+test('expired media the phone no longer has: a clear error', async () => {
+	const { uploaded, injected } = await deliverDocument();
+	media.expire(uploaded.directPath);
+	const result = await node(getMessage(injected.key.id, { downloadMedia: true }));
+	expect(result.error?.message).toBe(
+		`WhatsApp's media server no longer has the media of message "${injected.key.id}", and the phone could not upload it again ` +
+			'(Media re-upload failed by device (NOT_FOUND)); media deleted on the phone cannot be downloaded',
+	);
+});
+
 test('Get Messages with Download Media: each message\'s media on its own item, an expired one says which message', async () => {
 	const chatJid = '15552220002@s.whatsapp.net';
 	const now = Math.floor(Date.now() / 1000);
@@ -151,7 +176,10 @@ test('Get Messages with Download Media: each message\'s media on its own item, a
 	expect(result.output[0].binary!.data).toMatchObject({ fileName: 'b.pdf', mimeType: 'application/pdf' });
 	expect(result.output[1].binary).toBeUndefined();
 	expect(result.output[2].binary).toBeUndefined();
-	expect(String(result.output[2].json.mediaError)).toContain(`the media of message "${first.key.id}"`);
+	expect(result.output[2].json.mediaError).toBe(
+		`WhatsApp's media server no longer has the media of message "${first.key.id}", and the phone could not upload it again ` +
+			'(Media re-upload failed by device (NOT_FOUND)); media deleted on the phone cannot be downloaded',
+	);
 	// The store's raw copy shows the media's facts, never its key.
 	expect(result.output[0].json.raw).toMatchObject({ media: { type: 'document', mimeType: 'application/pdf', fileName: 'b.pdf' } });
 	expect(JSON.stringify(result.output.map((item) => item.json))).not.toContain(Buffer.from(doc.mediaKey).toString('base64'));

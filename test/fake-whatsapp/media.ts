@@ -4,11 +4,13 @@
  * tail) and served by their `directPath`; `mediaMessage` builds the image/document message that
  * points at one. Records every blob request; blobs can be tampered with or made to expire (404).
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { loadBaileys } from './baileys';
+import { bytes, child, node, unixSeconds, type WANode } from './nodes';
 
 export type FakeMediaType = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
@@ -33,7 +35,12 @@ export interface BlobRequest {
 
 export class FakeMediaServer {
 	readonly requests: BlobRequest[] = [];
+	/** Message ids the phone was asked to re-upload the media of (media-retry receipts it could read). */
+	readonly reuploads: string[] = [];
 	private readonly blobs = new Map<string, Buffer>();
+	private readonly uploads: UploadedMedia[] = [];
+	/** Expired blobs, by their old path, that the phone still has and uploads again when asked. */
+	private readonly expired = new Map<string, Buffer>();
 	private counter = 0;
 	private server!: http.Server;
 
@@ -61,7 +68,7 @@ export class FakeMediaServer {
 		}
 		const directPath = `/v/t62.7119-24/${++this.counter}_${Buffer.from(encrypted.fileEncSha256).toString('hex').slice(0, 16)}.enc`;
 		this.blobs.set(directPath, blob);
-		return {
+		const uploaded: UploadedMedia = {
 			type,
 			directPath,
 			url: `https://mmg.whatsapp.net${directPath}?ccb=11-4&oh=fake&oe=fake&mms3=true`,
@@ -71,6 +78,8 @@ export class FakeMediaServer {
 			fileLength: encrypted.fileLength,
 			blob,
 		};
+		this.uploads.push(uploaded);
+		return uploaded;
 	}
 
 	/** Flips one byte of a served blob (in the ciphertext, not its MAC). */
@@ -82,9 +91,56 @@ export class FakeMediaServer {
 		this.blobs.set(directPath, changed);
 	}
 
-	/** The blob is gone (as WhatsApp's media expires): 404 from now on. */
-	expire(directPath: string): void {
+	/**
+	 * The blob is gone (as WhatsApp's media expires): 404 from now on. With `phoneKeepsIt`, the phone
+	 * still has the file and uploads it again (to a new path) when a media-retry receipt asks.
+	 */
+	expire(directPath: string, options: { phoneKeepsIt?: boolean } = {}): void {
+		const blob = this.blobs.get(directPath);
 		this.blobs.delete(directPath);
+		if (blob && options.phoneKeepsIt) this.expired.set(directPath, blob);
+	}
+
+	/**
+	 * The phone's answer to a media-retry receipt (`<receipt type="server-error">`, Baileys'
+	 * updateMediaMessage): it finds the media by decrypting the receipt with each media key it
+	 * knows (as only the holder of the key can), uploads the file again and sends the
+	 * `mediaretry` notification with the new path, encrypted with the media's retry key (AES-GCM).
+	 * A media the phone no longer has gets the notification with result NOT_FOUND.
+	 */
+	async answerMediaRetry(receipt: WANode): Promise<WANode | undefined> {
+		const B = await loadBaileys();
+		const id = receipt.attrs.id;
+		const encrypted = child(receipt, 'encrypt');
+		const ciphertext = bytes(child(encrypted, 'enc_p'));
+		const iv = bytes(child(encrypted, 'enc_iv'));
+		const rmr = child(receipt, 'rmr');
+		if (!id || !ciphertext || !iv || !rmr) return undefined;
+		const retryKeyOf = (upload: UploadedMedia) => Buffer.from(B.hkdf(Buffer.from(upload.mediaKey), 32, { info: 'WhatsApp Media Retry Notification' }));
+		const upload = this.uploads.find((candidate) => {
+			try {
+				return B.proto.ServerErrorReceipt.decode(B.aesDecryptGCM(ciphertext, retryKeyOf(candidate), iv, Buffer.from(id))).stanzaId === id;
+			} catch {
+				return false;
+			}
+		});
+		if (!upload) return undefined;
+		this.reuploads.push(id);
+		const blob = this.expired.get(upload.directPath);
+		const { ResultType } = B.proto.MediaRetryNotification;
+		let directPath: string | undefined;
+		if (blob) {
+			this.expired.delete(upload.directPath);
+			directPath = `/v/t62.7119-24/${++this.counter}_reupload.enc`;
+			this.blobs.set(directPath, blob);
+		}
+		const notification = B.proto.MediaRetryNotification.encode({ stanzaId: id, directPath, result: blob ? ResultType.SUCCESS : ResultType.NOT_FOUND }).finish();
+		const answerIv = randomBytes(12);
+		const answer = B.aesEncryptGCM(notification, retryKeyOf(upload), answerIv, Buffer.from(id));
+		return node('notification', { from: receipt.attrs.to, type: 'mediaretry', id, t: unixSeconds() }, [
+			node('rmr', { ...rmr.attrs }),
+			node('encrypt', {}, [node('enc_p', {}, answer), node('enc_iv', {}, answerIv)]),
+		]);
 	}
 
 	async close(): Promise<void> {

@@ -336,7 +336,16 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const { sock } = await this.openSocket();
 		const content = { mediaKey: Buffer.from(media.mediaKey, 'base64'), directPath: media.directPath, url: media.url };
 		const message = { key: { ...stored.key }, message: { [`${media.type}Message`]: content } } as unknown as WAMessage;
-		await this.call(connection, sock.updateMediaMessage(message), `the re-upload request for ${what} (WhatsApp no longer had it)`, sock);
+		// The phone's refusal (deleted there, or no longer on it) in its words; a timeout as every call's.
+		const asked = sock.updateMediaMessage(message).catch((error: unknown) => {
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new GatewayError(
+				EMBEDDED_LABEL,
+				'notFound',
+				`WhatsApp's media server no longer has ${what}, and the phone could not upload it again (${reason}); media deleted on the phone cannot be downloaded`,
+			);
+		});
+		await this.call(connection, asked, `the re-upload request for ${what} (WhatsApp's media server no longer had it)`, sock);
 		const renewed: StoredMedia = { ...media, directPath: content.directPath ?? null, url: content.url ?? null };
 		connection.store.updateMessage(stored.key.remoteJid, stored.key.id, { media: renewed });
 		return renewed;
