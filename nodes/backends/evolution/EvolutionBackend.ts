@@ -62,7 +62,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
-		// Download Media has no Evolution counterpart here: media stays in `raw` as Evolution stored it.
+		// Evolution lists no media content: Download Media fetches each media by its key (downloadMedia).
 		const window = pageWindow(page.offset, page.limit);
 		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
 		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
