@@ -7,7 +7,7 @@
  */
 import { startFakeMediaServer, mediaMessage, type FakeMediaServer } from '../fake-whatsapp';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { injectStored, startWorld, withConnection, type EmbeddedWorld } from './world';
+import { eventually, injectStored, startWorld, withConnection, type EmbeddedWorld } from './world';
 
 jest.setTimeout(60_000);
 
@@ -130,6 +130,19 @@ test('a text message with Download Media: hasMedia false, no binary, no error', 
 	expect(result.error?.message).toBeUndefined();
 	expect(result.output[0].json).toMatchObject({ id: injected.key.id, text: 'just words', hasMedia: false, mediaType: null });
 	expect(result.output[0].binary).toBeUndefined();
+});
+
+test('a media message deleted for everyone keeps no download details: no media, no binary', async () => {
+	const { injected } = await deliverDocument();
+	await world.wa.injectRevoke({ chat: CONTACT, id: injected.key.id });
+	await withConnection(world.folder, (connection) =>
+		eventually(() => connection.store.findMessage(CONTACT, injected.key.id)?.revoked, 5000, 'the revoke in the store'),
+	);
+	const result = await node(getMessage(injected.key.id, { downloadMedia: true }));
+	expect(result.error?.message).toBeUndefined();
+	expect(result.output[0].json).toMatchObject({ hasMedia: false, mediaType: null, fileName: null });
+	expect(result.output[0].binary).toBeUndefined();
+	await withConnection(world.folder, (connection) => expect(connection.store.findMessage(CONTACT, injected.key.id)?.media).toBeUndefined());
 });
 
 test('a message the store does not hold: the error names the id and the embedded connection', async () => {
