@@ -12,6 +12,7 @@ export const OPERATION_LABELS = {
 	getChat: 'Chat: Get',
 	getChatPicture: 'Chat: Get Picture',
 	listMessages: 'Chat: Get Messages',
+	getMessage: 'Message: Get',
 	archiveChat: 'Chat: Archive',
 	unarchiveChat: 'Chat: Unarchive',
 	markChatUnread: 'Chat: Mark Unread',
@@ -89,6 +90,31 @@ export interface ChatPicture {
 	raw: unknown;
 }
 
+/** What a message's media is, where the backend knows it (all null for a message without media). */
+export interface MediaFacts {
+	/** `image`, `video`, `audio`, `document`, `sticker`, `ptv`. */
+	mediaType: string | null;
+	mimeType: string | null;
+	fileName: string | null;
+	/** Bytes. */
+	fileSize: number | null;
+}
+
+/** One message (Message: Get): the list shape plus its media facts. */
+export interface MessageDetails extends MessageSummary, MediaFacts {}
+
+/** A downloaded media file, as it becomes n8n binary data. */
+export interface MediaFile {
+	data: Buffer;
+	mimeType: string;
+	fileName: string;
+}
+
+export interface MediaLimits {
+	/** Largest media file accepted, in bytes ("Max Media Size (MiB)"). */
+	maxBytes: number;
+}
+
 export interface SessionStatus {
 	/** Connection state in the backend's own words, e.g. WORKING, open, SCAN_QR_CODE. */
 	state: string;
@@ -128,6 +154,13 @@ export interface WhatsAppBackend {
 	markChatUnread(chat: ChatRef): Promise<BackendAnswer>;
 	deleteChat(chat: ChatRef): Promise<BackendAnswer>;
 	clearMessages(chat: ChatRef): Promise<BackendAnswer>;
+	/** One message; `downloadMedia` asks gateways that need it to prepare the media (WAHA's media URL). */
+	getMessage(message: MessageRef, options: { downloadMedia: boolean }): Promise<MessageDetails>;
+	/**
+	 * The media of a message this backend returned (getMessage, or listMessages with downloadMedia),
+	 * or null when it has none. Fails naming the message, the size and the option past the cap.
+	 */
+	downloadMedia(message: MessageSummary, limits: MediaLimits): Promise<MediaFile | null>;
 
 	editMessage(message: MessageRef, text: string): Promise<BackendAnswer>;
 	deleteMessage(message: MessageRef): Promise<BackendAnswer>;

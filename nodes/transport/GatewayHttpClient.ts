@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GatewayError, InvalidInputError } from '../backends/errors';
 import { checkBaseUrl } from './baseUrl';
+import { downloadFile, parseDownloadUrl, type DownloadedFile, type DownloadOptions } from './download';
 import { currentItemBudget, itemBudgetMs } from './itemBudget';
 import { parseRetryAfter, retryDelayMs, sleep } from './retry';
 import { SecretRedactor } from './secrets';
@@ -48,6 +49,8 @@ export interface HttpRequest {
 	expect?: AnswerExpectation;
 	/** Error answers that a retry cannot change (the gateway's own verdict), though 5xx. */
 	isFinal?: (answer: HttpAnswer) => boolean;
+	/** This request's answer cap in place of the client's (a media file inside JSON). */
+	maxResponseBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -128,6 +131,43 @@ export class GatewayHttpClient {
 		});
 		this.client = client;
 		return client;
+	}
+
+	/**
+	 * Downloads a file the gateway pointed at (WAHA's media URL) with this client's deadline. The
+	 * API key (and a Base URL's `user:pass`) go only to the Base URL's own origin (scheme, host,
+	 * port); any other host gets the request without credentials. No redirects are followed.
+	 */
+	async downloadFile(address: string, options: Omit<DownloadOptions, 'backend' | 'timeoutMs' | 'headers'>): Promise<DownloadedFile> {
+		try {
+			const url = parseDownloadUrl(address, { backend: this.backendLabel, what: options.what });
+			const base = new URL(this.baseUrl);
+			const headers: Record<string, string> = {};
+			const own = url.origin === base.origin;
+			if (own) {
+				if (this.settings.apiKey) headers[this.settings.apiKeyHeader] = this.settings.apiKey;
+				if (base.username) {
+					headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
+				}
+			}
+			url.username = '';
+			url.password = '';
+			const source = own ? this.backendLabel : `the media host ${url.host}`;
+			try {
+				return await downloadFile(url, { ...options, backend: this.backendLabel, source, timeoutMs: this.settings.timeoutMs, headers });
+			} catch (error) {
+				if (own || !(error instanceof GatewayError) || error.kind !== 'unauthorized') throw error;
+				throw new GatewayError(
+					error.backend,
+					'rejected',
+					`${error.message}. The node sends the API key only to the Base URL's own address (${base.origin}), never to another host: ` +
+						`make ${this.backendLabel} give media URLs on that address (WAHA: its base URL setting, WHATSAPP_API_HOSTNAME / WAHA_BASE_URL), or let the media host serve files without a key`,
+					error.details,
+				);
+			}
+		} catch (error) {
+			throw this.redacted(error);
+		}
 	}
 
 	/** The gateway's address as shown to people (without a password). */
@@ -213,6 +253,7 @@ export class GatewayHttpClient {
 				data: request.body,
 				signal: controller.signal,
 				headers: request.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+				...(request.maxResponseBytes ? { maxContentLength: request.maxResponseBytes } : {}),
 			});
 		} catch (error) {
 			if (expired) return { failure: { kind: 'deadline' } };
@@ -298,7 +339,7 @@ export class GatewayHttpClient {
 	}
 
 	private tooLargeError(request: HttpRequest): GatewayError {
-		const mib = Math.round((this.maxResponseBytes / 1024 / 1024) * 100) / 100;
+		const mib = Math.round(((request.maxResponseBytes ?? this.maxResponseBytes) / 1024 / 1024) * 100) / 100;
 		return new GatewayError(
 			this.backendLabel,
 			'tooLarge',

@@ -35,6 +35,7 @@ const ROWS: Array<[resource: string, label: string, operations: Operation[]]> = 
 	['Chat', 'Mark Unread', ['markChatUnread']],
 	['Chat', 'Delete', ['deleteChat']],
 	['Chat', 'Clear Messages', ['clearMessages']],
+	['Message', 'Get (Download Media as binary)', ['getMessage']],
 	['Message', 'Edit', ['editMessage']],
 	['Message', 'Delete (for everyone)', ['deleteMessage']],
 	['Message', 'Pin (24 h / 7 d / 30 d) / Unpin', ['pinMessage', 'unpinMessage']],

@@ -47,6 +47,7 @@ const WEBHOOK_SECRET = 'e2e-first-contact-secret';
 const MESSAGE_OPERATIONS = [
 	['Delete', 'Delete a message for everyone'],
 	['Edit', 'Change the text of a message you sent'],
+	['Get', 'Get one message, optionally with its media as binary data'],
 	['Pin', 'Pin a message in its chat'],
 	['React', 'React to a message with an emoji'],
 	['Star', 'Star a message'],

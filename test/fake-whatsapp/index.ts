@@ -19,3 +19,4 @@ export { loadBaileys, type Baileys } from './baileys';
 export { connectClient, type ConnectOptions, type RecordedEvent, type TestClient } from './client';
 export { type WANode } from './nodes';
 export { type ProfilePictureSetting } from './profilePicture';
+export { FakeMediaServer, mediaMessage, startFakeMediaServer, type BlobRequest, type FakeMediaType, type UploadedMedia } from './media';

@@ -506,6 +506,13 @@ export class FakeWhatsApp {
 		await conn.query(buildPairDevice());
 	}
 
+	/** Answers media-retry receipts (see media.ts: `wa.answerMediaRetries((r) => media.answerMediaRetry(r))`). */
+	private mediaRetries: ((receipt: WANode) => Promise<WANode | undefined>) | undefined;
+
+	answerMediaRetries(answer: ((receipt: WANode) => Promise<WANode | undefined>) | undefined): void {
+		this.mediaRetries = answer;
+	}
+
 	private async onNode(conn: ClientConnection, stanza: WANode): Promise<void> {
 		this.lastActivity = Date.now();
 		switch (stanza.tag) {
@@ -516,6 +523,11 @@ export class FakeWhatsApp {
 			case 'receipt':
 				conn.send(node('ack', { class: 'receipt', id: stanza.attrs.id, from: stanza.attrs.to, type: stanza.attrs.type }));
 				this.ackLog.push({ tag: 'receipt', id: stanza.attrs.id, node: stanza });
+				// A media-retry request (Baileys' updateMediaMessage): the phone's answer, if a media server was attached.
+				if (stanza.attrs.type === 'server-error' && this.mediaRetries) {
+					const reply = await this.mediaRetries(stanza);
+					if (reply) conn.send(reply);
+				}
 				return;
 			case 'ack':
 				this.ackLog.push({ tag: 'ack', id: stanza.attrs.id, node: stanza });

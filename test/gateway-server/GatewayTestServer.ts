@@ -129,9 +129,11 @@ export class GatewayTestServer {
 			req.socket.destroy();
 			return;
 		}
-		const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+		// Bytes (a media file) are sent as they are.
+		const bytes = Buffer.isBuffer(answer.body);
+		const body = answer.body === undefined ? '' : bytes || typeof answer.body === 'string' ? (answer.body as string | Buffer) : JSON.stringify(answer.body);
 		res.writeHead(answer.status ?? 200, {
-			'Content-Type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+			'Content-Type': bytes ? 'application/octet-stream' : typeof answer.body === 'string' ? 'text/plain' : 'application/json',
 			...answer.headers,
 		});
 		res.end(body);

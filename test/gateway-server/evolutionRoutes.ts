@@ -210,6 +210,39 @@ function chatModify(request: RecordedRequest, evolution: EvolutionState, answer:
 	return { status: 201, body: { chatId: last.key.remoteJid, ...answer.done } };
 }
 
+/** The bytes of stored media messages (by message id), as Evolution would download and decrypt them. */
+const evolutionMedia = new WeakMap<GatewayState, Map<string, Buffer>>();
+
+export function evolutionMediaOf(state: GatewayState): Map<string, Buffer> {
+	let media = evolutionMedia.get(state);
+	if (!media) evolutionMedia.set(state, (media = new Map()));
+	return media;
+}
+
+/** `getBase64FromMediaMessage` `{ message: { key } }`: the stored message by key id, its media as base64 (Evolution 2.3's answer). */
+function mediaAsBase64(request: RecordedRequest, evolution: EvolutionState, state: GatewayState): ScriptedAnswer {
+	const key = bodyOf(request).message?.key;
+	if (!key || typeof key.id !== 'string') return badRequest('message.key.id is required');
+	const record = evolution.messages.find((candidate) => candidate.key.id === key.id);
+	if (!record) return error(400, 'Bad Request', ['Message not found']);
+	const [type, media] = Object.entries(record.message).find(([field]) => /^(image|video|audio|document|sticker)Message$/.test(field)) ?? [];
+	const bytes = evolutionMediaOf(state).get(key.id);
+	if (!type || !bytes) return error(400, 'Bad Request', ['The message is not of the media type']);
+	const facts = (media ?? {}) as Record<string, unknown>;
+	return {
+		status: 201,
+		body: {
+			mediaType: type.replace('Message', ''),
+			fileName: facts.fileName ?? `${key.id}.${String(facts.mimetype ?? 'application/bin').split('/')[1]}`,
+			caption: facts.caption ?? null,
+			size: { fileLength: { low: bytes.length, high: 0, unsigned: true }, height: facts.height ?? null, width: facts.width ?? null },
+			mimetype: facts.mimetype,
+			base64: bytes.toString('base64'),
+			buffer: null,
+		},
+	};
+}
+
 export const evolutionRoutes: Route[] = [
 	{
 		method: 'POST',
@@ -220,6 +253,11 @@ export const evolutionRoutes: Route[] = [
 			const wuid = number.includes('@') ? number : `${number.replace(/\D/g, '')}@s.whatsapp.net`;
 			return { status: 200, body: { wuid, profilePictureUrl: pictureOf(state, wuid) } };
 		}),
+	},
+	{
+		method: 'POST',
+		pattern: new RegExp(`^/chat/getBase64FromMediaMessage/${S}$`),
+		answer: guarded((req, _i, _n, evolution, state) => mediaAsBase64(req, evolution, state)),
 	},
 	{ method: 'POST', pattern: new RegExp(`^/chat/findChats/${S}$`), answer: guarded((req, _i, _n, evolution, state) => findChats(req, state, evolution)) },
 	{ method: 'POST', pattern: new RegExp(`^/chat/findMessages/${S}$`), answer: guarded((req, _i, _n, evolution) => findMessages(req, evolution)) },

@@ -63,9 +63,38 @@ function overview(request: RecordedRequest, state: GatewayState): ScriptedAnswer
 	return ok(page(rows, request.query));
 }
 
+/** WAHA's file server (`/api/files/{session}/{name}`, behind the API key): name → bytes and type. */
+const wahaFiles = new WeakMap<GatewayState, Map<string, { data: Buffer; mimetype: string }>>();
+
+export function wahaFilesOf(state: GatewayState): Map<string, { data: Buffer; mimetype: string }> {
+	let files = wahaFiles.get(state);
+	if (!files) wahaFiles.set(state, (files = new Map()));
+	return files;
+}
+
+/** One message by its serialized id; its `media` (url, mimetype, filename) only with downloadMedia=true, as WAHA does. */
+function messageInChat(request: RecordedRequest, chatId: string, id: string, state: GatewayState): ScriptedAnswer {
+	const found = wahaMessagesOf(state, chatId).find((message) => message.id === id);
+	if (!found) return { status: 404, body: { statusCode: 404, message: `Message "${id}" not found`, error: 'Not Found' } };
+	return ok(request.query.downloadMedia === 'true' ? found : { ...found, media: null });
+}
+
 export const wahaRoutes: Route[] = [
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/overview$`), answer: guarded((req, _p, state) => overview(req, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/${S}/picture$`), answer: guarded((_r, [, chatId], state) => ok({ url: pictureOf(state, chatId) })) },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/api/files/${S}/${S}$`),
+		answer: guarded((_req, [, name], state) => {
+			const file = wahaFilesOf(state).get(name);
+			return file ? { status: 200, body: file.data, headers: { 'Content-Type': file.mimetype } } : { status: 404, body: { statusCode: 404, message: 'File not found' } };
+		}),
+	},
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/api/${S}/chats/(?!all/)${S}/messages/${S}$`),
+		answer: guarded((req, [, chatId, id], state) => messageInChat(req, chatId, id, state)),
+	},
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/all/messages/${S}$`), answer: guarded((req, [, id], state) => messageById(req, id, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats$`), answer: guarded((req, _p, state) => ok(page(state.chats, req.query))) },
 	{

@@ -10,7 +10,7 @@ const HINTS: Partial<Record<GatewayError['kind'], string>> = {
 	rateLimited: 'Lower "Concurrency" in the node options or retry later.',
 	unsupported: 'Use another operation or another backend for this one.',
 	badAnswer: 'Check the Base URL in the credentials: it must point at the gateway itself, not at a login page, proxy or dashboard.',
-	tooLarge: 'Ask for less (Limit), or raise "Max Response Size (MiB)" in the node options if such answers are expected.',
+	tooLarge: 'Ask for less (Limit), or raise "Max Response Size (MiB)" (gateway answers) or "Max Media Size (MiB)" (media files) in the node options if such answers are expected.',
 };
 
 /** Hints match the backend: the embedded connection has no gateway, Base URL or API key. */

@@ -6,12 +6,15 @@
 import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
-import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
+import { canonicalJid, parseChatId, type ChatRef, type MessageRef } from '../ids';
 import type {
 	BackendAnswer,
 	ChatDetails,
 	ChatPicture,
 	ChatSummary,
+	MediaFile,
+	MediaLimits,
+	MessageDetails,
 	MessageSummary,
 	Operation,
 	Page,
@@ -25,7 +28,10 @@ import type { SessionConnection } from './connection';
 import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
-import type { StoredChat, StoredKey, StoredMessage } from './store';
+import { checkMediaSize, mediaFileName, mediaOf, NO_MEDIA } from '../mediaFile';
+import { loadBaileys } from './loadBaileys';
+import { downloadStoredMedia } from './mediaDownload';
+import type { StoredChat, StoredKey, StoredMedia, StoredMessage } from './store';
 import { withTimeout } from './withTimeout';
 
 /** Status waits at most this long for a connection that is still coming up. */
@@ -138,7 +144,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 
 	deleteMessage = (message: MessageRef) =>
 		this.sendAbout(message, 'delete', (key) => ({ delete: key }), (connection, key) =>
-			connection.store.updateMessage(key.remoteJid, key.id, { text: null, hasMedia: false, revoked: true }),
+			connection.store.updateMessage(key.remoteJid, key.id, { text: null, hasMedia: false, media: undefined, revoked: true }),
 		);
 
 	pinMessage = (message: MessageRef, duration: PinDuration) =>
@@ -151,6 +157,49 @@ export class EmbeddedBackend implements WhatsAppBackend {
 
 	starMessage = (message: MessageRef) => this.star(message, true);
 	unstarMessage = (message: MessageRef) => this.star(message, false);
+
+	/** One message from the local store (what WhatsApp sent while connected, or in the history at pairing). */
+	async getMessage(message: MessageRef): Promise<MessageDetails> {
+		const connection = await this.pairedConnection();
+		const stored = this.storedMessage(connection, message);
+		return { ...toMessageSummary(stored, message.chat.jid), ...mediaFactsOf(stored) };
+	}
+
+	/**
+	 * Downloads the blob from WhatsApp's media server and decrypts it. Media WhatsApp no longer
+	 * holds (404/410) is asked from the phone again (Baileys' updateMediaMessage, the reupload
+	 * request downloadMediaMessage makes) and fetched once more.
+	 */
+	async downloadMedia(summary: MessageSummary, limits: MediaLimits): Promise<MediaFile | null> {
+		const connection = await this.pairedConnection();
+		// Its chatId is the canonical JID this backend was asked for.
+		const ref: MessageRef = { chat: parseChatId(summary.chatId), id: summary.id };
+		const stored = this.storedMessage(connection, ref);
+		if (!stored.hasMedia) return null;
+		const what = mediaOf(summary.id);
+		const media = stored.media;
+		if (!media) {
+			throw new GatewayError(
+				EMBEDDED_LABEL,
+				'notFound',
+				`The local store of the embedded session "${connection.session}" has no download details for ${what} ` +
+					'(messages stored before this version of the node, or sent without them); it cannot be downloaded',
+			);
+		}
+		checkMediaSize(EMBEDDED_LABEL, what, media.fileSize, limits);
+		const B = await loadBaileys();
+		const download = (current: StoredMedia) => downloadStoredMedia(B, current, { what, timeoutMs: this.timeoutMs, limits });
+		let data: Buffer;
+		try {
+			data = await download(media);
+		} catch (error) {
+			if (!(error instanceof GatewayError) || error.kind !== 'notFound') throw error;
+			const renewed = await this.reuploadMedia(connection, stored, media, what);
+			data = await download(renewed);
+		}
+		const mimeType = media.mimeType ?? 'application/octet-stream';
+		return { data, mimeType, fileName: mediaFileName(media.fileName, summary.id, mimeType) };
+	}
 
 	// ------------------------------------------------------------------ session
 
@@ -308,6 +357,41 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { raw: { chatId: key.remoteJid, messageId: key.id, fromMe: key.fromMe, starred }, resolved: resolvedRef(message, key) };
 	}
 
+	private storedMessage(connection: SessionConnection, message: MessageRef): StoredMessage {
+		const jid = connection.store.resolveChatId(message.chat.jid);
+		const stored = connection.store.findMessage(jid, message.id);
+		if (!stored) {
+			throw new GatewayError(
+				EMBEDDED_LABEL,
+				'notFound',
+				`Message "${message.id}" of chat ${message.chat.jid} is not in the local store of the embedded session "${connection.session}" ` +
+					`(it keeps the last ${connection.store.limits.maxMessagesPerChat} messages of each chat seen while n8n was connected, or shared by the phone at pairing), ` +
+					'so it cannot be read; WhatsApp offers no way to fetch one old message by its id',
+			);
+		}
+		return stored;
+	}
+
+	/** Asks the phone to upload the media again (it answers with a new path) and keeps the new path. */
+	private async reuploadMedia(connection: SessionConnection, stored: StoredMessage, media: StoredMedia, what: string): Promise<StoredMedia> {
+		const { sock } = await this.openSocket();
+		const content = { mediaKey: Buffer.from(media.mediaKey, 'base64'), directPath: media.directPath, url: media.url };
+		const message = { key: { ...stored.key }, message: { [`${media.type}Message`]: content } } as unknown as WAMessage;
+		// The phone's refusal (deleted there, or no longer on it) in its words; a timeout as every call's.
+		const asked = sock.updateMediaMessage(message).catch((error: unknown) => {
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new GatewayError(
+				EMBEDDED_LABEL,
+				'notFound',
+				`WhatsApp's media server no longer has ${what}, and the phone could not upload it again (${reason}); media deleted on the phone cannot be downloaded`,
+			);
+		});
+		await this.call(connection, asked, `the re-upload request for ${what} (WhatsApp's media server no longer had it)`, sock);
+		const renewed: StoredMedia = { ...media, directPath: content.directPath ?? null, url: content.url ?? null };
+		connection.store.updateMessage(stored.key.remoteJid, stored.key.id, { media: renewed });
+		return renewed;
+	}
+
 	/** The full key of a message: from the store, or from a serialized id the user gave. */
 	private keyOf(connection: SessionConnection, message: MessageRef): StoredKey {
 		const jid = connection.store.resolveChatId(message.chat.jid);
@@ -376,6 +460,9 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 }
 
 function toMessageSummary(message: StoredMessage, chatId: string): MessageSummary {
+	// The media's download details (its key) never leave the store; its facts do.
+	const { media, ...rest } = message;
+	const facts = media ? { type: media.type, mimeType: media.mimeType, fileName: media.fileName, fileSize: media.fileSize } : undefined;
 	return {
 		id: message.key.id,
 		chatId,
@@ -384,6 +471,12 @@ function toMessageSummary(message: StoredMessage, chatId: string): MessageSummar
 		timestamp: message.timestamp,
 		text: message.text,
 		hasMedia: message.hasMedia,
-		raw: { ...message, key: { ...message.key } },
+		raw: { ...rest, key: { ...message.key }, ...(facts ? { media: facts } : {}) },
 	};
+}
+
+function mediaFactsOf(message: StoredMessage): typeof NO_MEDIA {
+	const media = message.media;
+	if (!media) return NO_MEDIA;
+	return { mediaType: media.type, mimeType: media.mimeType, fileName: media.fileName, fileSize: media.fileSize };
 }

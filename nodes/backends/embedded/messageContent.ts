@@ -2,7 +2,8 @@
 import type { WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { messageHasMedia, messageText } from '../messageContent';
 import type { Baileys } from './loadBaileys';
-import type { StoredKey, StoredMessage } from './store';
+import { mediaFieldOf, byteCount } from '../mediaFile';
+import type { StoredKey, StoredMedia, StoredMessage } from './store';
 
 type ContentHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
 
@@ -86,5 +87,45 @@ export function storedMessageOf(
 		text: textOfContent(content),
 		hasMedia: hasMediaOfContent(content),
 		...(message.pushName ? { pushName: message.pushName } : {}),
+		...withMedia(content),
+	};
+}
+
+/** Longest path or URL kept for a download (WhatsApp's are a few hundred characters). */
+const MAX_MEDIA_ADDRESS = 2048;
+
+function withMedia(content: proto.IMessage | null | undefined): { media?: StoredMedia } {
+	const media = storedMediaOf(content);
+	return media ? { media } : {};
+}
+
+/**
+ * The download details of a media message (keys, path, hashes), bounded like the rest of the
+ * store: unusual sizes (a media key that is not 32 bytes, addresses past 2 KiB) are not kept.
+ */
+export function storedMediaOf(content: proto.IMessage | null | undefined): StoredMedia | undefined {
+	const found = mediaFieldOf(content);
+	if (!found) return undefined;
+	const [field, media] = found;
+	const bytes = (value: unknown, length: number) => {
+		if (!(value instanceof Uint8Array) && typeof value !== 'string') return null;
+		const buffer = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.from(value);
+		return buffer.length === length ? buffer.toString('base64') : null;
+	};
+	const text = (value: unknown, max: number) => (typeof value === 'string' && value && value.length <= max ? value : null);
+	const mediaKey = bytes(media.mediaKey, 32);
+	const directPath = text(media.directPath, MAX_MEDIA_ADDRESS);
+	const url = text(media.url, MAX_MEDIA_ADDRESS);
+	if (!mediaKey || (!directPath && !url)) return undefined;
+	return {
+		type: field.replace(/Message$/, ''),
+		mimeType: text(media.mimetype, 255),
+		fileName: text(media.fileName, 255),
+		fileSize: byteCount(typeof media.fileLength === 'object' && media.fileLength ? Number(media.fileLength) : media.fileLength),
+		mediaKey,
+		directPath,
+		url,
+		fileSha256: bytes(media.fileSha256, 32),
+		fileEncSha256: bytes(media.fileEncSha256, 32),
 	};
 }

@@ -1,7 +1,7 @@
 /**
  * Tunables of the embedded mode. Defaults suit n8n; tests and the bench lower them through
  * `configureEmbedded`. `WHATSAPP_CHATS_WA_URL` (advanced) points Baileys at another WhatsApp Web
- * endpoint, e.g. a test server; `WHATSAPP_CHATS_LINGER_MS` changes how long an idle session stays connected.
+ * endpoint, e.g. a test server (`WHATSAPP_CHATS_MEDIA_URL` its media host); `WHATSAPP_CHATS_LINGER_MS` changes how long an idle session stays connected.
  */
 import type { BackoffSettings } from './reconnectPolicy';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from './store';
@@ -45,6 +45,14 @@ export function resetEmbeddedSettings(): void {
 /** The WhatsApp Web endpoint; undefined means Baileys' default (web.whatsapp.com). */
 export function whatsAppWebUrl(): string | undefined {
 	return process.env.WHATSAPP_CHATS_WA_URL?.trim() || undefined;
+}
+
+/**
+ * Where media blobs are fetched instead of WhatsApp's media hosts (the message's path is appended),
+ * e.g. a test server; undefined means WhatsApp's own hosts.
+ */
+export function whatsAppMediaUrl(): string | undefined {
+	return process.env.WHATSAPP_CHATS_MEDIA_URL?.trim() || undefined;
 }
 
 function withEnvironment(settings: EmbeddedSettings): EmbeddedSettings {

@@ -27,6 +27,24 @@ export interface StoredMessage {
 	pinned?: boolean;
 	edited?: boolean;
 	revoked?: boolean;
+	/** What downloading the message's media needs (see storedMediaOf), bounded in size. */
+	media?: StoredMedia;
+}
+
+/** A media message's download details as WhatsApp sent them (binary fields base64). */
+export interface StoredMedia {
+	/** Baileys' media type: `image`, `video`, `audio`, `document`, `sticker`, `ptv`. */
+	type: string;
+	mimeType: string | null;
+	fileName: string | null;
+	fileSize: number | null;
+	/** 32 bytes: the HKDF input of the file's keys. Never output. */
+	mediaKey: string;
+	directPath: string | null;
+	url: string | null;
+	/** SHA-256 of the plain file and of the encrypted blob, when WhatsApp gave them. */
+	fileSha256: string | null;
+	fileEncSha256: string | null;
 }
 
 export interface StoredChat {

@@ -33,7 +33,7 @@ export function applyChangesToStore(store: ChatStore, changes: readonly ChatChan
 				store.updateMessage(change.key.remoteJid, change.key.id, { text: change.text, edited: true });
 				break;
 			case 'message.revoked':
-				store.updateMessage(change.key.remoteJid, change.key.id, { text: null, hasMedia: false, revoked: true });
+				store.updateMessage(change.key.remoteJid, change.key.id, { text: null, hasMedia: false, media: undefined, revoked: true });
 				break;
 			case 'message.starred':
 				store.updateMessage(change.key.remoteJid, change.key.id, { starred: change.starred });

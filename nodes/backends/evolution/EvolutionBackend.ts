@@ -13,6 +13,9 @@ import {
 	type ChatDetails,
 	type ChatPicture,
 	type ChatSummary,
+	type MediaFile,
+	type MediaLimits,
+	type MessageDetails,
 	type MessageSummary,
 	type Operation,
 	type Page,
@@ -21,7 +24,9 @@ import {
 } from '../WhatsAppBackend';
 import { EVOLUTION_CAPABILITIES } from './capabilities';
 import { EVOLUTION_LABEL, evolutionFailureIn, evolutionList, explainEvolutionError, isEvolutionArchiveFailure } from './EvolutionDialect';
-import { toChatDetails, toChatSummary, toMessageSummary, type EvolutionRecord } from './mapping';
+import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
+import { formatBytes, tooLarge } from '../../transport/download';
+import { hasMedia, toChatDetails, toChatSummary, toMediaFacts, toMessageSummary, type EvolutionKey, type EvolutionRecord } from './mapping';
 import { MessageKeys } from './messageKeys';
 import { pageWindow } from './paging';
 
@@ -59,7 +64,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
-		// Download Media has no Evolution counterpart here: media stays in `raw` as Evolution stored it.
+		// Evolution lists no media content: Download Media fetches each media by its key (downloadMedia).
 		const window = pageWindow(page.offset, page.limit);
 		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
 		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
@@ -86,6 +91,54 @@ export class EvolutionBackend implements WhatsAppBackend {
 		const data = await this.send({ method: 'POST', path: this.route('chat', 'fetchProfilePictureUrl'), body: { number: chat.jid }, expect: 'json' });
 		const url = (data as { profilePictureUrl?: unknown } | undefined)?.profilePictureUrl;
 		return { url: typeof url === 'string' && url ? url : null, raw: data };
+	}
+
+	/** The stored record, found by its id in Evolution's message store (findMessages). */
+	async getMessage(message: MessageRef): Promise<MessageDetails> {
+		const record = await this.keys.record(message);
+		return { ...toMessageSummary(record, message.chat.jid), ...toMediaFacts(record) };
+	}
+
+	/** `POST /chat/getBase64FromMediaMessage/{instance}` `{ message: { key } }`: Evolution downloads and decrypts, the node decodes. */
+	async downloadMedia(message: MessageSummary, limits: MediaLimits): Promise<MediaFile | null> {
+		const record = (message.raw ?? {}) as EvolutionRecord;
+		if (!hasMedia(record)) return null;
+		const what = mediaOf(message.id);
+		const facts = toMediaFacts(record);
+		checkMediaSize(this.label, what, facts.fileSize, limits);
+		const stored = record.key ?? {};
+		const key: EvolutionKey = {
+			remoteJid: String(stored.remoteJid ?? message.chatId),
+			fromMe: stored.fromMe === true,
+			id: String(stored.id ?? message.id),
+			...(stored.participant ? { participant: stored.participant } : {}),
+		};
+		// Base64 is 4/3 of the file; the JSON around it is small.
+		const answerCap = Math.ceil((limits.maxBytes * 4) / 3) + 64 * 1024;
+		let data: unknown;
+		try {
+			data = await this.send({
+				method: 'POST',
+				path: this.route('chat', 'getBase64FromMediaMessage'),
+				body: { message: { key }, convertToMp4: false },
+				expect: 'json',
+				maxResponseBytes: answerCap,
+			});
+		} catch (error) {
+			if (error instanceof GatewayError && error.kind === 'tooLarge') {
+				throw tooLarge({ backend: this.label, what, maxBytes: limits.maxBytes, capName: MEDIA_CAP_NAME }, 'is bigger');
+			}
+			throw error;
+		}
+		const answer = (data ?? {}) as { base64?: unknown; mimetype?: unknown; fileName?: unknown };
+		if (typeof answer.base64 !== 'string' || !answer.base64 || !/^[A-Za-z0-9+/=\s]+$/.test(answer.base64)) {
+			throw new GatewayError(this.label, 'badAnswer', `Evolution API answered ${what} without its content (no base64)`, { raw: { ...answer, base64: undefined } });
+		}
+		const bytes = Buffer.from(answer.base64, 'base64');
+		if (bytes.length > limits.maxBytes) throw tooLarge({ backend: this.label, what, maxBytes: limits.maxBytes, capName: MEDIA_CAP_NAME }, `is ${formatBytes(bytes.length)}`);
+		const mimeType = typeof answer.mimetype === 'string' && answer.mimetype ? answer.mimetype : (facts.mimeType ?? 'application/octet-stream');
+		const fileName = typeof answer.fileName === 'string' && answer.fileName ? answer.fileName : facts.fileName;
+		return { data: bytes, mimeType, fileName: mediaFileName(fileName, message.id, mimeType) };
 	}
 
 	archiveChat = (chat: ChatRef) => this.archive(chat, true);

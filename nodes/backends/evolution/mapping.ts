@@ -3,9 +3,10 @@
  * (Prisma rows): `findChats` rows `{ remoteJid, pushName, unreadCount, lastMessage }` and
  * `findMessages` records `{ key, pushName, messageType, message, messageTimestamp }`.
  */
+import { mediaFactsOfContent } from '../mediaFile';
 import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';
-import type { ChatDetails, ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 
 export interface EvolutionKey {
 	remoteJid: string;
@@ -64,4 +65,9 @@ export function toChatDetails(raw: Record<string, unknown>, chatId: string): Cha
 		pictureUrl: typeof raw.profilePicUrl === 'string' && raw.profilePicUrl ? raw.profilePicUrl : null,
 		lastMessage: last?.key ? toMessageSummary(last, chatId) : null,
 	};
+}
+
+/** Media facts of a stored record, from its message body. */
+export function toMediaFacts(raw: EvolutionRecord): MediaFacts {
+	return mediaFactsOfContent(raw.message);
 }

@@ -73,6 +73,27 @@ export class MessageKeys {
 		return resolvedFrom(record, message);
 	}
 
+	/**
+	 * The stored record of one message (Message: Get), asked for by its id and checked to belong to
+	 * the chat; a serialized id must also agree on who sent it.
+	 */
+	async record(message: MessageRef): Promise<EvolutionRecord> {
+		const records = (await this.find({ key: { id: message.id } }, 1, 10)).filter((record) => record.key?.id === message.id);
+		const record = records.find((candidate) => belongsTo(candidate, message.chat) && (message.fromMe === undefined || candidate.key?.fromMe === message.fromMe));
+		if (!record) {
+			const elsewhere = records.map((candidate) => candidate.key?.remoteJid).find((jid) => jid && canonicalJid(jid) !== message.chat.jid);
+			throw new GatewayError(
+				LABEL,
+				'notFound',
+				elsewhere
+					? `Message "${message.id}" belongs to chat ${elsewhere}, not to ${message.chat.jid}; pick the chat it was sent in`
+					: `Evolution API has no stored message "${message.id}" in chat ${message.chat.jid}. ` +
+							'Evolution only knows messages it saved (DATABASE_SAVE_DATA_NEW_MESSAGE)',
+			);
+		}
+		return record;
+	}
+
 	/** The chat's newest stored message, as `archiveChat` and `markChatUnread` want it (read once per execution). */
 	async lastMessageOf(chat: ChatRef, action: string): Promise<{ key: EvolutionKey; messageTimestamp?: number }> {
 		const record = await this.last.get(chat.jid, async () => (await this.find({ key: { remoteJid: chat.jid } }, 1, 1))[0]);

@@ -4,10 +4,10 @@
  * body says `success: false` is a failure. It documents no list, pairing or status endpoints.
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
-import { offers, refuseLacking, type Refused } from '../capabilities';
+import { offers, refusalOf, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
-import type { BackendAnswer, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
+import type { BackendAnswer, MediaFile, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
 import { SESSIONS_API_CAPABILITIES } from './capabilities';
 import { explainSessionsApiError, SESSIONS_API_LABEL, sessionsApiFailureIn } from './SessionsApiDialect';
 
@@ -33,6 +33,11 @@ export class SessionsApiBackend implements WhatsAppBackend {
 
 	formatMessageId(message: MessageRef): string {
 		return message.id;
+	}
+
+	/** No message of this gateway is ever read (no list, no get), so there is no media to download. */
+	downloadMedia(): Promise<MediaFile | null> {
+		return Promise.reject(refusalOf(this.capabilities, 'getMessage'));
 	}
 
 	archiveChat = (chat: ChatRef) => this.send({ method: 'POST', path: this.chatPath(chat, 'archive') });

@@ -13,6 +13,8 @@ export const SESSIONS_API_CAPABILITIES = {
 		getChatPicture:
 			'the Sessions API gateway documents no profile-picture endpoint; use WAHA, Evolution API or the embedded connection to fetch a chat\'s picture',
 		clearMessages: 'the Sessions API gateway documents no endpoint that clears a chat; clear it on the phone',
+		getMessage:
+			'the Sessions API gateway documents no endpoint that reads a message or its media; the WhatsApp Chats Trigger gives each message as it arrives, or use WAHA, Evolution API or the embedded connection',
 		getQr: PAIR_THERE,
 		requestPairingCode: PAIR_THERE,
 		getSessionStatus:

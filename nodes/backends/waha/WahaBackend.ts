@@ -9,13 +9,17 @@ import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
 import { LookupMemo } from '../lookupMemo';
 import { WAHA_CAPABILITIES } from './capabilities';
-import { toChatDetails, toChatSummary, toMessageSummary } from './mapping';
+import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
+import { toChatDetails, toChatSummary, toMediaFacts, toMessageSummary, wahaMediaOf } from './mapping';
 import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
 import {
 	type BackendAnswer,
 	type ChatDetails,
 	type ChatPicture,
 	type ChatSummary,
+	type MediaFile,
+	type MediaLimits,
+	type MessageDetails,
 	type MessageSummary,
 	type Operation,
 	type Page,
@@ -89,6 +93,50 @@ export class WahaBackend implements WhatsAppBackend {
 		const data = await this.send({ method: 'GET', path: this.chatPath(chat, 'picture'), expect: 'json' });
 		const url = (data as { url?: unknown } | undefined)?.url;
 		return { url: typeof url === 'string' && url ? url : null, raw: data };
+	}
+
+	/** `GET …/chats/{chat}/messages/{serialized id}?downloadMedia=`, after completing a bare id. */
+	async getMessage(message: MessageRef, options: { downloadMedia: boolean }): Promise<MessageDetails> {
+		const resolved = await this.complete(message);
+		const id = this.formatMessageId(resolved);
+		let data: unknown;
+		try {
+			data = await this.send({ method: 'GET', path: this.chatPath(message.chat, 'messages', id), query: { downloadMedia: options.downloadMedia }, expect: 'json' });
+		} catch (error) {
+			if (error instanceof GatewayError && error.kind === 'notFound') {
+				throw new GatewayError(this.label, 'notFound', `WAHA has no message "${id}" in chat ${this.formatChatId(message.chat)}`, error.details);
+			}
+			throw error;
+		}
+		if (!data || typeof data !== 'object' || Array.isArray(data)) {
+			throw new GatewayError(this.label, 'badAnswer', `WAHA answered the message "${id}" with something that is not a message`, { raw: data });
+		}
+		const raw = data as Record<string, unknown>;
+		return { ...toMessageSummary(raw, this.formatChatId(message.chat)), ...toMediaFacts(raw) };
+	}
+
+	/**
+	 * Fetches the media URL WAHA gave (downloadMedia): with the API key only when it is on the Base
+	 * URL's origin (WAHA's own file server), without any credential elsewhere.
+	 */
+	async downloadMedia(message: MessageSummary, limits: MediaLimits): Promise<MediaFile | null> {
+		const raw = (message.raw ?? {}) as Record<string, unknown>;
+		if (message.hasMedia !== true) return null;
+		const what = mediaOf(message.id);
+		const media = wahaMediaOf(raw);
+		const facts = toMediaFacts(raw);
+		if (typeof media?.url !== 'string' || !media.url) {
+			const said = typeof media?.error === 'string' || (media?.error && typeof media.error === 'object') ? `: ${JSON.stringify(media.error).slice(0, 300)}` : '';
+			throw new GatewayError(
+				this.label,
+				'rejected',
+				`WAHA gave no media URL for message "${message.id}"${said}. WAHA downloads media only when asked (Download Media) and its engine supports it; check WAHA's media settings (WHATSAPP_DOWNLOAD_MEDIA)`,
+			);
+		}
+		checkMediaSize(this.label, what, facts.fileSize, limits);
+		const file = await this.http.downloadFile(media.url, { what, maxBytes: limits.maxBytes, capName: MEDIA_CAP_NAME });
+		const mimeType = facts.mimeType ?? file.contentType ?? 'application/octet-stream';
+		return { data: file.data, mimeType, fileName: mediaFileName(facts.fileName ?? file.fileName, wahaBareId(message.id), mimeType) };
 	}
 
 	// WAHA documents a JSON object for these two; its other writes answer JSON or nothing.
@@ -258,6 +306,11 @@ refuseLacking(WahaBackend, WAHA_CAPABILITIES);
 interface FoundMessage {
 	serialized: string;
 	parts: WahaMessageIdParts;
+}
+
+/** The WhatsApp id inside a serialized WAHA id (for file names). */
+function wahaBareId(id: string): string {
+	return splitWahaMessageId(id)?.id ?? id;
 }
 
 /** The message with bare id `id` in a list, matched on the id part of its serialized id (or the whole id). */

@@ -3,8 +3,9 @@
  * pinned, unreadCount, timestamp | lastMessage | conversationTimestamp }` (by engine) and messages
  * `{ id, fromMe, from, participant, timestamp, body, hasMedia }`.
  */
+import { mediaFactsOfContent, NO_MEDIA } from '../mediaFile';
 import { unixSeconds } from '../wireValues';
-import type { ChatDetails, ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 import { wahaIdOf } from './WahaDialect';
 
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
@@ -73,4 +74,32 @@ function mutedOf(chat: Record<string, unknown>): boolean | null {
 	if (number === 0) return false;
 	if (number < 0) return true;
 	return (unixSeconds(number) ?? 0) > Date.now() / 1000;
+}
+
+/** WAHA's `media` (`{ url, mimetype, filename, error }`, with downloadMedia) as it gave it, if any. */
+export function wahaMediaOf(raw: unknown): { url?: unknown; mimetype?: unknown; filename?: unknown; error?: unknown } | undefined {
+	const media = (raw as { media?: unknown } | null)?.media;
+	return media && typeof media === 'object' ? (media as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Media facts of a WAHA message: WAHA's `media` object, and the engine's own message body in
+ * `_data` (NOWEB and GOWS keep the WhatsApp message there) for the type and size.
+ */
+export function toMediaFacts(raw: Record<string, unknown>): MediaFacts {
+	if (raw.hasMedia !== true && !wahaMediaOf(raw)) return NO_MEDIA;
+	const engine = mediaFactsOfContent((raw._data as { message?: unknown } | undefined)?.message);
+	const media = wahaMediaOf(raw) ?? {};
+	const mimeType = typeof media.mimetype === 'string' && media.mimetype ? media.mimetype : engine.mimeType;
+	return {
+		mediaType: engine.mediaType ?? (mimeType ? mediaTypeOfMime(mimeType) : null),
+		mimeType,
+		fileName: typeof media.filename === 'string' && media.filename ? media.filename : engine.fileName,
+		fileSize: engine.fileSize,
+	};
+}
+
+function mediaTypeOfMime(mimeType: string): string {
+	const kind = mimeType.split('/')[0];
+	return ['image', 'video', 'audio'].includes(kind) ? kind : 'document';
 }

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 import * as deleteMessage from './delete.operation';
 import * as edit from './edit.operation';
+import * as get from './get.operation';
 import * as pin from './pin.operation';
 import * as react from './react.operation';
 import * as star from './star.operation';
@@ -10,6 +11,7 @@ import * as unstar from './unstar.operation';
 
 export const operations: Record<string, OperationModule<any>> = {
 	edit,
+	get,
 	delete: deleteMessage,
 	pin,
 	unpin,
@@ -28,6 +30,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Delete', value: 'delete', description: 'Delete a message for everyone', action: 'Delete a message' },
 			{ name: 'Edit', value: 'edit', description: 'Change the text of a message you sent', action: 'Edit a message' },
+			{ name: 'Get', value: 'get', description: 'Get one message, optionally with its media as binary data', action: 'Get a message' },
 			{ name: 'Pin', value: 'pin', description: 'Pin a message in its chat', action: 'Pin a message' },
 			{ name: 'React', value: 'react', description: 'React to a message with an emoji', action: 'React to a message' },
 			{ name: 'Star', value: 'star', description: 'Star a message', action: 'Star a message' },
@@ -37,6 +40,7 @@ export const description: INodeProperties[] = [
 		default: 'react',
 	},
 	...edit.description,
+	...get.description,
 	...deleteMessage.description,
 	...pin.description,
 	...unpin.description,
