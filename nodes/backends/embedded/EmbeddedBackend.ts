@@ -7,15 +7,17 @@ import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
-import type {
-	BackendAnswer,
-	ChatSummary,
-	MessageSummary,
-	Operation,
-	Page,
-	PinDuration,
-	SessionStatus,
-	WhatsAppBackend,
+import {
+	MUTE_DURATIONS,
+	type BackendAnswer,
+	type ChatSummary,
+	type MessageSummary,
+	type MuteDuration,
+	type Operation,
+	type Page,
+	type PinDuration,
+	type SessionStatus,
+	type WhatsAppBackend,
 } from '../WhatsAppBackend';
 import { PIN_IN_CHAT_TYPE } from './baileysConstants';
 import { EMBEDDED_CAPABILITIES } from './capabilities';
@@ -23,7 +25,8 @@ import type { SessionConnection } from './connection';
 import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
-import type { StoredChat, StoredKey, StoredMessage } from './store';
+import { MUTED_ALWAYS } from './ChatChange';
+import { isMuted, type ChatFieldChange, type StoredChat, type StoredKey, type StoredMessage } from './store';
 import { withTimeout } from './withTimeout';
 
 /** Status waits at most this long for a connection that is still coming up. */
@@ -75,6 +78,36 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	archiveChat = (chat: ChatRef) => this.modifyChat(chat, 'archive', (lastMessages) => ({ archive: true, lastMessages }));
 	unarchiveChat = (chat: ChatRef) => this.modifyChat(chat, 'unarchive', (lastMessages) => ({ archive: false, lastMessages }));
 	markChatUnread = (chat: ChatRef) => this.modifyChat(chat, 'mark unread', (lastMessages) => ({ markRead: false, lastMessages }));
+	/** Read receipts for the chat's unread messages in the store, then the chat marked read on every device. */
+	async markChatRead(chat: ChatRef): Promise<BackendAnswer> {
+		const { connection, sock } = await this.openSocket();
+		const jid = connection.store.resolveChatId(chat.jid);
+		const lastMessages = connection.store.lastMessages(jid);
+		if (lastMessages.length === 0) throw noLastMessageError(connection.session, chat.jid, 'mark read');
+		const unread = connection.store.unreadMessages(jid);
+		const what = `mark read of chat ${chat.jid}`;
+		if (unread.length > 0) await this.call(connection, sock.readMessages(unread), what, sock);
+		await this.call(connection, sock.chatModify({ markRead: true, lastMessages }, jid), what, sock);
+		connection.store.upsertChat(jid, { unreadDelta: 0 });
+		const [last] = lastMessages;
+		return {
+			raw: { chatId: jid, action: 'mark read', readMessageIds: unread.map((key) => key.id), lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp },
+		};
+	}
+
+	/** WhatsApp's mute is an end time in milliseconds (-1: always), as its own clients send it; null unmutes. */
+	async muteChat(chat: ChatRef, duration: MuteDuration): Promise<BackendAnswer> {
+		const seconds = MUTE_DURATIONS[duration];
+		const endMs = seconds === null ? MUTED_ALWAYS : Date.now() + seconds * 1000;
+		const muteEndTimestamp = seconds === null ? null : Math.floor(endMs / 1000);
+		const answer = await this.setChat(chat, 'mute', { mute: endMs }, { mutedUntil: muteEndTimestamp ?? MUTED_ALWAYS });
+		return { raw: { ...(answer.raw as object), muteEndTimestamp }, muteEndTimestamp };
+	}
+
+	unmuteChat = (chat: ChatRef) => this.setChat(chat, 'unmute', { mute: null }, { mutedUntil: null });
+	pinChat = (chat: ChatRef) => this.setChat(chat, 'pin', { pin: true }, { pinned: true });
+	unpinChat = (chat: ChatRef) => this.setChat(chat, 'unpin', { pin: false }, { pinned: false });
+
 	deleteChat = (chat: ChatRef) =>
 		this.modifyChat(chat, 'delete', (lastMessages) => ({ delete: true, lastMessages }), (connection, jid) => connection.store.deleteChat(jid));
 	clearMessages = (chat: ChatRef) =>
@@ -245,6 +278,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { raw: { chatId: jid, action, lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp } };
 	}
 
+	/** A chat setting WhatsApp keeps without the chat's last message (mute, pin): also for chats the store has not seen. */
+	private async setChat(chat: ChatRef, action: string, modification: ChatModification, stored: ChatFieldChange): Promise<BackendAnswer> {
+		const { connection, sock } = await this.openSocket();
+		const jid = connection.store.resolveChatId(chat.jid);
+		await this.call(connection, sock.chatModify(modification, jid), `${action} of chat ${chat.jid}`, sock);
+		connection.store.upsertChat(jid, stored);
+		return { raw: { chatId: jid, action } };
+	}
+
 	private async sendAbout(
 		message: MessageRef,
 		action: string,
@@ -310,6 +352,7 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 		isGroup: chat.id.endsWith('@g.us'),
 		archived: chat.archived,
 		pinned: chat.pinned,
+		muted: isMuted(chat),
 		unreadCount: chat.unreadCount,
 		lastMessageTimestamp: chat.lastMessage?.timestamp ?? null,
 		raw: {
@@ -317,6 +360,7 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 			name: chat.name,
 			archived: chat.archived,
 			pinned: chat.pinned,
+			mutedUntil: chat.mutedUntil ?? null,
 			unreadCount: chat.unreadCount,
 			markedUnread: chat.markedUnread ?? false,
 			lastMessage: chat.lastMessage,
