@@ -94,8 +94,9 @@ export class MessageKeys {
 	}
 
 	/**
-	 * The keys of the chat's unread received messages among its newest stored ones (Evolution
-	 * marks a message `READ` or `PLAYED` once it was read on any device), newest first.
+	 * The keys of the chat's unread received messages among its newest stored ones, newest first.
+	 * A message read on any device has a `READ` (or `PLAYED`) status: in its `MessageUpdate` rows
+	 * (what `findMessages` returns since 2.2) or its own `status` (older releases).
 	 */
 	async unreadOf(chat: ChatRef): Promise<EvolutionKey[]> {
 		const recent = await this.recent.get(chat.jid, () => this.find({ key: { remoteJid: chat.jid } }, 1, RECENT_DEPTH));
@@ -109,7 +110,7 @@ export class MessageKeys {
 			);
 		}
 		return ours
-			.filter((record) => record.key?.fromMe !== true && !READ_STATUSES.has(String(record.status ?? '').toUpperCase()))
+			.filter((record) => record.key?.fromMe !== true && !wasRead(record))
 			.map((record) => {
 				const key = record.key as EvolutionKey;
 				return withParticipant({ remoteJid: key.remoteJid, fromMe: false, id: key.id }, key.participant);
@@ -119,6 +120,11 @@ export class MessageKeys {
 
 /** Evolution's message statuses of a message already read. */
 const READ_STATUSES = new Set(['READ', 'PLAYED']);
+
+function wasRead(record: EvolutionRecord): boolean {
+	const updates = Array.isArray(record.MessageUpdate) ? (record.MessageUpdate as Array<{ status?: unknown }>) : [];
+	return [record.status, ...updates.map((update) => update?.status)].some((status) => READ_STATUSES.has(String(status ?? '').toUpperCase()));
+}
 
 /** The key exactly as Evolution stored it, and the message completed with fromMe and participant. */
 function resolvedFrom(record: EvolutionRecord, message: MessageRef): ResolvedKey {
