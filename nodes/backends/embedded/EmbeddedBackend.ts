@@ -95,7 +95,11 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		};
 	}
 
-	/** WhatsApp's mute is an end time in milliseconds (-1: always), as its own clients send it; null unmutes. */
+	/**
+	 * Baileys writes `mute` verbatim as the mutation's muteEndTimestamp (chatModificationToAppPatch),
+	 * so it must be what WhatsApp's own clients send: the end time in Unix milliseconds, -1 for
+	 * always (not a duration, whatever Baileys' README says); null unmutes.
+	 */
 	async muteChat(chat: ChatRef, duration: MuteDuration): Promise<BackendAnswer> {
 		const seconds = MUTE_DURATIONS[duration];
 		const endMs = seconds === null ? MUTED_ALWAYS : Date.now() + seconds * 1000;
