@@ -13,6 +13,7 @@ const EVENT_DESCRIPTIONS: Record<TriggerEvent, string> = {
 	'chat.unread': 'A chat was marked as unread',
 	'chat.read': 'A chat was read',
 	'chat.pin': 'A chat was pinned or unpinned',
+	'chat.mute': 'A chat was muted or unmuted',
 	'chat.delete': 'A chat was deleted',
 	message: 'A new message arrived (or was sent, unless own messages are ignored)',
 	'message.edited': 'A message was edited',
@@ -28,6 +29,7 @@ export const GATEWAYS_SENDING: Record<TriggerEvent, readonly GatewayLabel[]> = {
 	'chat.unread': ['Sessions API'],
 	'chat.read': ['Sessions API', 'Evolution API'],
 	'chat.pin': ['Sessions API'],
+	'chat.mute': [],
 	'chat.delete': ['Sessions API', 'Evolution API'],
 	message: ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.edited': ['WAHA', 'Sessions API', 'Evolution API'],
@@ -42,6 +44,7 @@ const ALL_GATEWAYS: readonly GatewayLabel[] = ['WAHA', 'Sessions API', 'Evolutio
 function sentBy(event: TriggerEvent): string {
 	const gateways = GATEWAYS_SENDING[event];
 	if (gateways.length === ALL_GATEWAYS.length) return 'every gateway';
+	if (gateways.length === 0) return 'no gateway: only the embedded connection (WhatsApp Chats Embedded Trigger)';
 	return `${gateways.join(' and ')} only`;
 }
 

@@ -8,6 +8,7 @@ export const TRIGGER_EVENTS = [
 	'chat.unread',
 	'chat.read',
 	'chat.pin',
+	'chat.mute',
 	'chat.delete',
 	'message',
 	'message.edited',
@@ -31,6 +32,7 @@ export interface ChatEvent {
 	timestamp: number;
 	/**
 	 * Event details, by event: `chat.archive` { archived }, `chat.pin` { pinned },
+	 * `chat.mute` { muted, muteEndTimestamp (Unix seconds; null when muted always or unmuted) },
 	 * `message` { text, from, hasMedia }, `message.edited` { text }, `message.revoked` {},
 	 * `message.reaction` { emoji, removed, reactionMessageId?, from }, `message.star` { starred },
 	 * `session.status` { status }.

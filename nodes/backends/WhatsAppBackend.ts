@@ -16,6 +16,11 @@ export const OPERATION_LABELS = {
 	archiveChat: 'Chat: Archive',
 	unarchiveChat: 'Chat: Unarchive',
 	markChatUnread: 'Chat: Mark Unread',
+	markChatRead: 'Chat: Mark Read',
+	muteChat: 'Chat: Mute',
+	unmuteChat: 'Chat: Unmute',
+	pinChat: 'Chat: Pin',
+	unpinChat: 'Chat: Unpin',
 	deleteChat: 'Chat: Delete',
 	clearMessages: 'Chat: Clear Messages',
 	editMessage: 'Message: Edit',
@@ -40,6 +45,10 @@ export const OPERATIONS = Object.keys(OPERATION_LABELS) as readonly Operation[];
 export const PIN_DURATIONS = [86400, 604800, 2592000] as const;
 export type PinDuration = (typeof PIN_DURATIONS)[number];
 
+/** How long Chat → Mute silences a chat: WhatsApp's own choices (8 hours, 1 week, always). */
+export const MUTE_DURATIONS = { '8h': 8 * 3600, '1w': 7 * 86400, always: null } as const;
+export type MuteDuration = keyof typeof MUTE_DURATIONS;
+
 /** What a backend answered, kept for the node's `raw` output field. */
 export interface BackendAnswer {
 	raw: unknown;
@@ -49,6 +58,8 @@ export interface BackendAnswer {
 	pinnedForSeconds?: number;
 	/** What the backend did differently from what was asked, in words for the output. */
 	note?: string;
+	/** Mute: Unix seconds the mute ends; null when muted always (or unmuted). */
+	muteEndTimestamp?: number | null;
 }
 
 export interface ChatSummary {
@@ -57,6 +68,8 @@ export interface ChatSummary {
 	isGroup: boolean;
 	archived: boolean | null;
 	pinned: boolean | null;
+	/** Notifications silenced (for a while or always), when the backend knows it. */
+	muted: boolean | null;
 	unreadCount: number | null;
 	/** Unix seconds of the last message, when the backend knows it. */
 	lastMessageTimestamp: number | null;
@@ -152,6 +165,13 @@ export interface WhatsAppBackend {
 	archiveChat(chat: ChatRef): Promise<BackendAnswer>;
 	unarchiveChat(chat: ChatRef): Promise<BackendAnswer>;
 	markChatUnread(chat: ChatRef): Promise<BackendAnswer>;
+	/** Marks the chat's unread messages read (read receipts where the backend sends them). */
+	markChatRead(chat: ChatRef): Promise<BackendAnswer>;
+	muteChat(chat: ChatRef, duration: MuteDuration): Promise<BackendAnswer>;
+	unmuteChat(chat: ChatRef): Promise<BackendAnswer>;
+	/** Pins the chat itself at the top of the chat list (not a message: see pinMessage). */
+	pinChat(chat: ChatRef): Promise<BackendAnswer>;
+	unpinChat(chat: ChatRef): Promise<BackendAnswer>;
 	deleteChat(chat: ChatRef): Promise<BackendAnswer>;
 	clearMessages(chat: ChatRef): Promise<BackendAnswer>;
 	/** One message; `downloadMedia` asks gateways that need it to prepare the media (WAHA's media URL). */

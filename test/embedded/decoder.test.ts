@@ -24,6 +24,7 @@ const ME = '15550000001@s.whatsapp.net';
 const ALICE = '15550001111@s.whatsapp.net';
 const CONTACT = '15554009001@s.whatsapp.net';
 const GROUP = '120363000000000099@g.us';
+const CAROL = '15554009002@s.whatsapp.net';
 const NOW = 1_800_000_000;
 let B: Baileys;
 beforeAll(async () => {
@@ -108,7 +109,7 @@ describe('decodeBaileysEvents: event map in, changes out', () => {
 	test('chat updates: archive, pin, unread marks, mute; lists and history with absolute counts; deletes and clears', () => {
 		const changes = decode({
 			'messaging-history.set': {
-				chats: [{ id: ALICE, name: 'Alice', unreadCount: 3 }],
+				chats: [{ id: ALICE, name: 'Alice', unreadCount: 3 }, { id: CAROL, muteEndTime: 1_800_000_000 }],
 				contacts: [{ id: ALICE, notify: 'Ally' }],
 				messages: [{ key: { remoteJid: ALICE, id: 'H1', fromMe: false }, messageTimestamp: 1_600_000_000, message: { conversation: 'old' } }] as WAMessage[],
 				lidPnMappings: [{ lid: '999@lid', pn: ALICE }],
@@ -117,25 +118,51 @@ describe('decodeBaileysEvents: event map in, changes out', () => {
 			'chats.upsert': [{ id: GROUP, name: 'Team', unreadCount: -1 }],
 			'chats.update': [
 				{ id: ALICE, archived: true, pinned: 1_700_000_000 },
-				{ id: GROUP, unreadCount: -1, pinned: null, muteEndTime: 1_900_000_000 },
+				// App-state mutes say milliseconds (-1: always), history says seconds.
+				{ id: GROUP, unreadCount: -1, pinned: null, muteEndTime: 1_900_000_000_123 },
 				{ id: ALICE, unreadCount: 0, muteEndTime: null },
+				{ id: CAROL, muteEndTime: -1 },
 			],
 			'chats.delete': [GROUP],
 			'messages.delete': { keys: [{ remoteJid: ALICE, id: 'H1', fromMe: false }] },
 		});
 		expect(changes.map((change) => ('raw' in change ? { ...change, raw: undefined } : change))).toEqual([
-			{ kind: 'chat', chatId: ALICE, fields: { name: 'Alice', unreadCount: 3 }, origin: 'history', raw: undefined },
+			{ kind: 'chat', chatId: ALICE, fields: { name: 'Alice', unreadCount: 3, mutedUntil: null }, origin: 'history', raw: undefined },
+			{ kind: 'chat', chatId: CAROL, fields: { mutedUntil: 1_800_000_000 }, origin: 'history', raw: undefined },
 			{ kind: 'chat.alias', alias: ALICE, chatId: '999@lid' },
 			expect.objectContaining({ kind: 'message', origin: 'history', message: expect.objectContaining({ text: 'old' }) }),
 			{ kind: 'contact', chatId: ALICE, name: 'Ally' },
 			{ kind: 'chat', chatId: GROUP, fields: { name: 'Team', unreadCount: 0 }, origin: 'upsert', raw: undefined },
 			{ kind: 'chat', chatId: ALICE, fields: { archived: true, pinned: true }, origin: 'update', raw: undefined },
 			{ kind: 'chat', chatId: GROUP, fields: { unreadDelta: -1, pinned: false, mutedUntil: 1_900_000_000 }, origin: 'update', raw: undefined },
+			{ kind: 'chat.muted', chatId: GROUP, muted: true, muteEndTimestamp: 1_900_000_000, raw: undefined },
 			{ kind: 'chat', chatId: ALICE, fields: { unreadDelta: 0, mutedUntil: null }, origin: 'update', raw: undefined },
+			{ kind: 'chat.muted', chatId: ALICE, muted: false, muteEndTimestamp: null, raw: undefined },
+			{ kind: 'chat', chatId: CAROL, fields: { mutedUntil: -1 }, origin: 'update', raw: undefined },
+			{ kind: 'chat.muted', chatId: CAROL, muted: true, muteEndTimestamp: null, raw: undefined },
 			{ kind: 'chat.deleted', chatId: GROUP, raw: undefined },
 			{ kind: 'message.deleted', key: { remoteJid: ALICE, id: 'H1', fromMe: false } },
 		]);
 		expect(decode({ 'messages.delete': { jid: ALICE, all: true } })).toEqual([{ kind: 'chat.cleared', chatId: ALICE }]);
+	});
+
+	test('a mute change becomes one chat.mute event: the end in Unix seconds, null when always or unmuted', () => {
+		const events = toChatEvents(
+			'test',
+			decode({
+				'chats.update': [
+					{ id: ALICE, muteEndTime: 1_900_000_000_999 },
+					{ id: GROUP, muteEndTime: -1, archived: true },
+					{ id: CAROL, muteEndTime: null },
+				],
+			}),
+		);
+		expect(events.map(({ event, chatId, data }) => ({ event, chatId, data }))).toEqual([
+			{ event: 'chat.mute', chatId: ALICE, data: { muted: true, muteEndTimestamp: 1_900_000_000 } },
+			{ event: 'chat.archive', chatId: GROUP, data: { archived: true } },
+			{ event: 'chat.mute', chatId: GROUP, data: { muted: true, muteEndTimestamp: null } },
+			{ event: 'chat.mute', chatId: CAROL, data: { muted: false, muteEndTimestamp: null } },
+		]);
 	});
 
 	test('session status, and each message content read once per batch', () => {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ChatStore, type StoredMessage } from '../../nodes/backends/embedded/store';
+import { ChatStore, isMuted, type StoredMessage } from '../../nodes/backends/embedded/store';
 import { tempFolder } from './world';
 
 let folder: string;
@@ -108,4 +108,35 @@ test('an unreadable store file is only a cache: the store starts empty', async (
 	const store = await ChatStore.open(file);
 	expect(store.size).toEqual({ chats: 0, messages: 0 });
 	await store.close();
+});
+
+test('unread messages: the newest received ones, as many as the unread count says; none when read', async () => {
+	const store = await ChatStore.open(file);
+	store.addMessage(message(A, 'OLD', 1));
+	store.addMessage(message(A, 'MINE', 2, { key: { remoteJid: A, id: 'MINE', fromMe: true } }));
+	store.addMessage(message(A, 'NEW1', 3));
+	store.addMessage(message(A, 'NEW2', 4));
+	expect(store.unreadMessages(A)).toEqual([]);
+	store.upsertChat(A, { unreadDelta: 3 });
+	expect(store.unreadMessages(A).map((key) => key.id)).toEqual(['NEW2', 'NEW1', 'OLD']);
+	store.upsertChat(A, { unreadDelta: 0 });
+	expect(store.unreadMessages(A)).toEqual([]);
+	expect(store.unreadMessages(B)).toEqual([]);
+	await store.close();
+});
+
+test('mute: kept across a restart; muted until its end, always with -1, unknown until WhatsApp says', async () => {
+	const store = await ChatStore.open(file);
+	store.upsertChat(A, { mutedUntil: 2_000 });
+	store.upsertChat(B, { mutedUntil: -1 });
+	store.upsertChat(G);
+	await store.close();
+	const reopened = await ChatStore.open(file);
+	expect(isMuted(reopened.getChat(A)!, 1_999)).toBe(true);
+	expect(isMuted(reopened.getChat(A)!, 2_000)).toBe(false);
+	expect(isMuted(reopened.getChat(B)!, 9_999_999_999)).toBe(true);
+	expect(isMuted(reopened.getChat(G)!)).toBeNull();
+	reopened.upsertChat(B, { mutedUntil: null });
+	expect(isMuted(reopened.getChat(B)!)).toBe(false);
+	await reopened.close();
 });

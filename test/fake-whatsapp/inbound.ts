@@ -118,6 +118,8 @@ export interface HistoryChat {
 	unreadCount?: number;
 	/** Pin timestamp (seconds) or undefined. */
 	pinned?: number;
+	/** Mute end (Unix seconds, as history carries it) or undefined. */
+	muteEndTime?: number;
 	/** Newest first, like WhatsApp sends them. */
 	messages?: { key: proto.IMessageKey; message?: proto.IMessage; messageTimestamp: number; pushName?: string }[];
 }
@@ -146,6 +148,7 @@ export function buildHistorySync(B: Baileys, me: { pnUser: string }, spec: Histo
 			archived: chat.archived,
 			unreadCount: chat.unreadCount,
 			pinned: chat.pinned,
+			muteEndTime: chat.muteEndTime,
 			conversationTimestamp: chat.messages?.[0]?.messageTimestamp,
 			messages: (chat.messages ?? []).map((m) => ({
 				message: { key: m.key, message: m.message, messageTimestamp: m.messageTimestamp, pushName: m.pushName },

@@ -20,3 +20,5 @@ export { connectClient, type ConnectOptions, type RecordedEvent, type TestClient
 export { type WANode } from './nodes';
 export { type ProfilePictureSetting } from './profilePicture';
 export { FakeMediaServer, mediaMessage, startFakeMediaServer, type BlobRequest, type FakeMediaType, type UploadedMedia } from './media';
+export { chatSettingOf, type ChatSetting } from './chatSettings';
+export { type ReadReceipt } from './readReceipts';

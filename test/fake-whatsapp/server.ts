@@ -30,6 +30,7 @@ import { ProfilePictures } from './profilePicture';
 import { child, node, unixSeconds, type WANode } from './nodes';
 import { Recorder } from './recorder';
 import { buildPairDevice, buildPairSuccess, parsePairingQr } from './pairing';
+import { readReceiptOf, type ReadReceipt } from './readReceipts';
 
 export interface ReceivedIq {
 	xmlns?: string;
@@ -104,6 +105,8 @@ export class FakeWhatsApp {
 		return [...this.conns].filter((c) => c.isOpen).length;
 	}
 
+	/** Read receipts the client sent (`readMessages`), in order; `readReceipts.waitFor(pred)` to await one. */
+	readonly readReceipts = new Recorder<ReadReceipt>('a read receipt');
 	private readonly messageLog = new Recorder<OutboundMessage>('an outbound message');
 	private readonly mutationLog = new Recorder<AppStateMutation>('an app-state mutation');
 	private readonly iqLog = new Recorder<ReceivedIq>('an iq');
@@ -430,7 +433,7 @@ export class FakeWhatsApp {
 		this.closed = true;
 		for (const finish of [...this.pendingCloses]) finish();
 		for (const c of this.conns) c.terminate();
-		for (const r of [this.messageLog, this.mutationLog, this.iqLog, this.ackLog, this.loginLog, this.registrationLog, this.appStateVersions]) {
+		for (const r of [this.messageLog, this.mutationLog, this.iqLog, this.ackLog, this.loginLog, this.registrationLog, this.appStateVersions, this.readReceipts]) {
 			(r as Recorder<unknown>).cancel('server closed');
 		}
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -528,6 +531,7 @@ export class FakeWhatsApp {
 					const reply = await this.mediaRetries(stanza);
 					if (reply) conn.send(reply);
 				}
+				this.recordReadReceipt(stanza);
 				return;
 			case 'ack':
 				this.ackLog.push({ tag: 'ack', id: stanza.attrs.id, node: stanza });
@@ -536,6 +540,11 @@ export class FakeWhatsApp {
 				// presence, chatstate, ib (unified_session), call, ...: nothing to do.
 				return;
 		}
+	}
+
+	private recordReadReceipt(stanza: WANode): void {
+		const read = readReceiptOf(stanza);
+		if (read) this.readReceipts.push(read);
 	}
 
 	private async onIq(conn: ClientConnection, iq: WANode): Promise<void> {

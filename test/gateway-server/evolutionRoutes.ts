@@ -279,6 +279,21 @@ export const evolutionRoutes: Route[] = [
 		}),
 	},
 	{
+		method: 'POST',
+		pattern: new RegExp(`^/chat/markMessageAsRead/${S}$`),
+		answer: guarded((req, _i, _n, evolution) => {
+			const readMessages: unknown = bodyOf(req).readMessages;
+			if (!Array.isArray(readMessages)) return badRequest('instance requires property "readMessages"');
+			const problems = readMessages.flatMap((key, index) => keyProblems(key, `readMessages[${index}]`));
+			if (problems.length) return badRequest(...problems);
+			// Baileys sends the receipts; the phone's read receipts then mark the stored messages READ.
+			for (const key of readMessages as Body[]) {
+				evolution.messages.find((record) => record.key.id === key.id && record.key.remoteJid === key.remoteJid)?.MessageUpdate.push({ status: 'READ' });
+			}
+			return { status: 201, body: { message: 'Read messages', read: 'success' } };
+		}),
+	},
+	{
 		method: 'DELETE',
 		pattern: new RegExp(`^/chat/deleteMessageForEveryone/${S}$`),
 		answer: guarded((req) => {

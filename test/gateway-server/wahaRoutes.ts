@@ -105,6 +105,16 @@ export const wahaRoutes: Route[] = [
 	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/archive$`), answer: guarded((_r, [, id]) => ok({ id, archived: true }, 201)) },
 	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/unarchive$`), answer: guarded((_r, [, id]) => ok({ id, archived: false }, 201)) },
 	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/unread$`), answer: guarded((_r, [, id]) => ok({ id, unread: true }, 201)) },
+	{
+		method: 'POST',
+		pattern: new RegExp(`^/api/${S}/chats/${S}/messages/read$`),
+		// WAHA answers the ids of the received messages it read (the newest `messages` of the last `days`).
+		answer: guarded((req, [, chatId], state) => {
+			const { messages = 30 } = (req.body ?? {}) as { messages?: number; days?: number };
+			const read = wahaMessagesOf(state, chatId).filter((message) => message.fromMe === false).slice(-messages);
+			return ok({ ids: read.map((message) => message.id) }, 201);
+		}),
+	},
 	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}$`), answer: guarded(() => ok({})) },
 	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}/messages$`), answer: guarded(() => ok({})) },
 	{

@@ -58,6 +58,7 @@ describe('the trigger panels', () => {
 		expect(descriptions['chat.archive']).toMatch(/Sent by WAHA and Sessions API only\.$/);
 		expect(descriptions['chat.read']).toMatch(/Sent by Sessions API and Evolution API only\.$/);
 		expect(descriptions.message).toMatch(/Sent by every gateway\.$/);
+		expect(descriptions['chat.mute']).toBe('A chat was muted or unmuted. Sent by no gateway: only the embedded connection (WhatsApp Chats Embedded Trigger).');
 	});
 
 	test('the embedded trigger lists every event without gateway notes: the embedded connection sends them all', () => {

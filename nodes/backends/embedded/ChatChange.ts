@@ -6,6 +6,9 @@
 import type { ConnectionState } from './connection';
 import type { StoredKey, StoredMessage } from './store';
 
+/** `mutedUntil` of a chat muted with no end ("always"). */
+export const MUTED_ALWAYS = -1;
+
 /** Chat fields as the store keeps them (only what the event said). */
 export interface ChatFields {
 	name?: string;
@@ -15,7 +18,7 @@ export interface ChatFields {
 	unreadDelta?: number;
 	/** Absolute unread count, from history or chat lists. */
 	unreadCount?: number;
-	/** Unix seconds the chat is muted until; null when unmuted. */
+	/** Unix seconds the chat is muted until, MUTED_ALWAYS (-1) for always; null when unmuted. */
 	mutedUntil?: number | null;
 }
 
@@ -29,6 +32,8 @@ export type ChatChange =
 	/** A chat seen or changed: `origin` 'update' is an incremental chats.update (the trigger's chat events). */
 	| { kind: 'chat'; chatId: string; fields: ChatFields; origin: 'history' | 'upsert' | 'update'; raw: RawCopy | null }
 	| { kind: 'chat.deleted'; chatId: string; raw: RawCopy }
+	/** A chat muted or unmuted (chats.update; the store reads `mutedUntil` from the `chat` change beside it). */
+	| { kind: 'chat.muted'; chatId: string; muted: boolean; muteEndTimestamp: number | null; raw: RawCopy }
 	/** All messages of the chat deleted (Clear Messages). */
 	| { kind: 'chat.cleared'; chatId: string }
 	/** Another JID (phone number ↔ LID) of the same chat. */

@@ -7,20 +7,22 @@ import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, parseChatId, type ChatRef, type MessageRef } from '../ids';
-import type {
-	BackendAnswer,
-	ChatDetails,
-	ChatPicture,
-	ChatSummary,
-	MediaFile,
-	MediaLimits,
-	MessageDetails,
-	MessageSummary,
-	Operation,
-	Page,
-	PinDuration,
-	SessionStatus,
-	WhatsAppBackend,
+import {
+	MUTE_DURATIONS,
+	type BackendAnswer,
+	type ChatDetails,
+	type ChatPicture,
+	type ChatSummary,
+	type MediaFile,
+	type MediaLimits,
+	type MessageDetails,
+	type MessageSummary,
+	type MuteDuration,
+	type Operation,
+	type Page,
+	type PinDuration,
+	type SessionStatus,
+	type WhatsAppBackend,
 } from '../WhatsAppBackend';
 import { PIN_IN_CHAT_TYPE } from './baileysConstants';
 import { EMBEDDED_CAPABILITIES } from './capabilities';
@@ -31,7 +33,8 @@ import { acquireSession, type SessionLease } from './SessionRegistry';
 import { checkMediaSize, mediaFileName, mediaOf, NO_MEDIA } from '../mediaFile';
 import { loadBaileys } from './loadBaileys';
 import { downloadStoredMedia } from './mediaDownload';
-import type { StoredChat, StoredKey, StoredMedia, StoredMessage } from './store';
+import { MUTED_ALWAYS } from './ChatChange';
+import { isMuted, type ChatFieldChange, type StoredChat, type StoredKey, type StoredMedia, type StoredMessage } from './store';
 import { withTimeout } from './withTimeout';
 
 /** Status waits at most this long for a connection that is still coming up. */
@@ -100,7 +103,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 				? // Cleared or trimmed from the store: only its key and time are known.
 					{ ...toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid), hasMedia: null }
 				: null;
-		return { ...toChatSummary(stored), muted: null, pictureUrl: null, lastMessage };
+		return { ...toChatSummary(stored), pictureUrl: null, lastMessage };
 	}
 
 	/** WhatsApp's profile-picture query (full size); "item-not-found" (none) and "not-authorized" (hidden) give no URL. */
@@ -122,6 +125,40 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	archiveChat = (chat: ChatRef) => this.modifyChat(chat, 'archive', (lastMessages) => ({ archive: true, lastMessages }));
 	unarchiveChat = (chat: ChatRef) => this.modifyChat(chat, 'unarchive', (lastMessages) => ({ archive: false, lastMessages }));
 	markChatUnread = (chat: ChatRef) => this.modifyChat(chat, 'mark unread', (lastMessages) => ({ markRead: false, lastMessages }));
+	/** Read receipts for the chat's unread messages in the store, then the chat marked read on every device. */
+	async markChatRead(chat: ChatRef): Promise<BackendAnswer> {
+		const { connection, sock } = await this.openSocket();
+		const jid = connection.store.resolveChatId(chat.jid);
+		const lastMessages = connection.store.lastMessages(jid);
+		if (lastMessages.length === 0) throw noLastMessageError(connection.session, chat.jid, 'mark read');
+		const unread = connection.store.unreadMessages(jid);
+		const what = `mark read of chat ${chat.jid}`;
+		if (unread.length > 0) await this.call(connection, sock.readMessages(unread), what, sock);
+		await this.call(connection, sock.chatModify({ markRead: true, lastMessages }, jid), what, sock);
+		connection.store.upsertChat(jid, { unreadDelta: 0 });
+		const [last] = lastMessages;
+		return {
+			raw: { chatId: jid, action: 'mark read', readMessageIds: unread.map((key) => key.id), lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp },
+		};
+	}
+
+	/**
+	 * Baileys writes `mute` verbatim as the mutation's muteEndTimestamp (chatModificationToAppPatch),
+	 * so it must be what WhatsApp's own clients send: the end time in Unix milliseconds, -1 for
+	 * always (not a duration, whatever Baileys' README says); null unmutes.
+	 */
+	async muteChat(chat: ChatRef, duration: MuteDuration): Promise<BackendAnswer> {
+		const seconds = MUTE_DURATIONS[duration];
+		const endMs = seconds === null ? MUTED_ALWAYS : Date.now() + seconds * 1000;
+		const muteEndTimestamp = seconds === null ? null : Math.floor(endMs / 1000);
+		const answer = await this.setChat(chat, 'mute', { mute: endMs }, { mutedUntil: muteEndTimestamp ?? MUTED_ALWAYS });
+		return { raw: { ...(answer.raw as object), muteEndTimestamp }, muteEndTimestamp };
+	}
+
+	unmuteChat = (chat: ChatRef) => this.setChat(chat, 'unmute', { mute: null }, { mutedUntil: null });
+	pinChat = (chat: ChatRef) => this.setChat(chat, 'pin', { pin: true }, { pinned: true });
+	unpinChat = (chat: ChatRef) => this.setChat(chat, 'unpin', { pin: false }, { pinned: false });
+
 	deleteChat = (chat: ChatRef) =>
 		this.modifyChat(chat, 'delete', (lastMessages) => ({ delete: true, lastMessages }), (connection, jid) => connection.store.deleteChat(jid));
 	clearMessages = (chat: ChatRef) =>
@@ -335,6 +372,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { raw: { chatId: jid, action, lastMessageId: last.key.id, lastMessageTimestamp: last.messageTimestamp } };
 	}
 
+	/** A chat setting WhatsApp keeps without the chat's last message (mute, pin): also for chats the store has not seen. */
+	private async setChat(chat: ChatRef, action: string, modification: ChatModification, stored: ChatFieldChange): Promise<BackendAnswer> {
+		const { connection, sock } = await this.openSocket();
+		const jid = connection.store.resolveChatId(chat.jid);
+		await this.call(connection, sock.chatModify(modification, jid), `${action} of chat ${chat.jid}`, sock);
+		connection.store.upsertChat(jid, stored);
+		return { raw: { chatId: jid, action } };
+	}
+
 	private async sendAbout(
 		message: MessageRef,
 		action: string,
@@ -444,6 +490,7 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 		isGroup: chat.id.endsWith('@g.us'),
 		archived: chat.archived,
 		pinned: chat.pinned,
+		muted: isMuted(chat),
 		unreadCount: chat.unreadCount,
 		lastMessageTimestamp: chat.lastMessage?.timestamp ?? null,
 		raw: {
@@ -451,6 +498,7 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 			name: chat.name,
 			archived: chat.archived,
 			pinned: chat.pinned,
+			mutedUntil: chat.mutedUntil ?? null,
 			unreadCount: chat.unreadCount,
 			markedUnread: chat.markedUnread ?? false,
 			lastMessage: chat.lastMessage,

@@ -6,7 +6,7 @@
  */
 import type { BaileysEventMap, Chat, ChatUpdate, Contact, WAMessage, WAMessageKey } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { MESSAGE_STUB_TYPE, PIN_IN_CHAT_TYPE } from './baileysConstants';
-import type { ChatChange, ChatFields, MessageOrigin, RawCopy } from './ChatChange';
+import { MUTED_ALWAYS, type ChatChange, type ChatFields, type MessageOrigin, type RawCopy } from './ChatChange';
 import type { Baileys } from './loadBaileys';
 import { hasMediaOfContent, storedKeyOf, storedMessageOf, textOfContent } from './messageContent';
 
@@ -64,14 +64,25 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 
 	const history = events['messaging-history.set'];
 	if (history) {
-		for (const chat of history.chats) if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: chatFields(B, chat, false), origin: 'history', raw: null });
+		for (const chat of history.chats) {
+			// History describes the whole chat: no mute end there means not muted.
+			if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: { mutedUntil: null, ...chatFields(B, chat, false) }, origin: 'history', raw: null });
+		}
 		for (const mapping of history.lidPnMappings ?? []) out.push({ kind: 'chat.alias', alias: jid(mapping.pn), chatId: jid(mapping.lid) });
 		for (const message of history.messages) decodeMessage(message, 'history');
 		decodeContacts(history.contacts);
 	}
 	for (const chat of events['chats.upsert'] ?? []) if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: chatFields(B, chat, false), origin: 'upsert', raw: null });
 	for (const update of events['chats.update'] ?? []) {
-		if (update.id) out.push({ kind: 'chat', chatId: jid(update.id), fields: chatFields(B, update, true), origin: 'update', raw: { ...update, conditional: undefined } });
+		if (!update.id) continue;
+		const chatId = jid(update.id);
+		const fields = chatFields(B, update, true);
+		const raw = { ...update, conditional: undefined };
+		out.push({ kind: 'chat', chatId, fields, origin: 'update', raw });
+		if (fields.mutedUntil !== undefined) {
+			const muted = fields.mutedUntil !== null;
+			out.push({ kind: 'chat.muted', chatId, muted, muteEndTimestamp: muted && fields.mutedUntil !== MUTED_ALWAYS ? fields.mutedUntil : null, raw });
+		}
 	}
 	for (const id of events['chats.delete'] ?? []) out.push({ kind: 'chat.deleted', chatId: jid(id), raw: { id } });
 	decodeContacts(events['contacts.upsert'] ?? []);
@@ -133,9 +144,20 @@ function chatFields(B: DecoderHelpers, chat: Partial<Chat> | ChatUpdate, update:
 		if (update) fields.unreadDelta = chat.unreadCount;
 		else fields.unreadCount = Math.max(chat.unreadCount, 0);
 	}
-	if (chat.muteEndTime !== undefined) {
-		const until = chat.muteEndTime === null ? 0 : Number(B.toNumber(chat.muteEndTime));
-		fields.mutedUntil = until !== 0 ? until : null;
-	}
+	if (chat.muteEndTime !== undefined) fields.mutedUntil = muteEndSeconds(chat.muteEndTime === null ? 0 : Number(B.toNumber(chat.muteEndTime)));
 	return fields;
+}
+
+/** Past this (the year 9999, in seconds) a mute end means "always" (WhatsApp's -1 read as unsigned). */
+const LAST_SECOND = 253_402_300_799;
+
+/**
+ * A mute end as the store keeps it: Unix seconds, MUTED_ALWAYS, or null (not muted). App-state
+ * mutes (chats.update) say milliseconds, -1 for always; history says seconds: told apart by size.
+ */
+export function muteEndSeconds(end: number): number | null {
+	if (!Number.isFinite(end) || end === 0) return end === 0 ? null : MUTED_ALWAYS;
+	if (end < 0) return MUTED_ALWAYS;
+	const seconds = end > 1e11 ? Math.floor(end / 1000) : end;
+	return seconds > LAST_SECOND ? MUTED_ALWAYS : seconds;
 }

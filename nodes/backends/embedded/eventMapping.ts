@@ -25,6 +25,7 @@ const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
 	'message.starred': 1,
 	'message.reaction': 2,
 	chat: 3,
+	'chat.muted': 3,
 	'chat.deleted': 4,
 	'session.status': 5,
 };
@@ -104,6 +105,15 @@ export function toChatEvents(session: string, changes: readonly ChatChange[]): C
 				if (fields.unreadDelta === -1) emit('chat.unread', chatId, { raw, dedupe: `chat.unread:${chatId}:${now}` });
 				if (fields.unreadDelta === 0) emit('chat.read', chatId, { raw, dedupe: `chat.read:${chatId}:${now}` });
 				if (fields.pinned !== undefined) emit('chat.pin', chatId, { data: { pinned: fields.pinned }, raw, dedupe: `chat.pin:${chatId}:${fields.pinned}:${now}` });
+				break;
+			}
+			case 'chat.muted': {
+				const { chatId, muted, muteEndTimestamp } = change;
+				emit('chat.mute', chatId, {
+					data: { muted, muteEndTimestamp },
+					raw: change.raw,
+					dedupe: `chat.mute:${chatId}:${muted}:${muteEndTimestamp}:${now}`,
+				});
 				break;
 			}
 			case 'chat.deleted':

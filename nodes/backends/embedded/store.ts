@@ -4,6 +4,7 @@
  * and reloaded on restart. It answers Chat Get Many / Get Messages, gives chat modifications the
  * `lastMessages` WhatsApp needs and completes a bare message id into a full key.
  */
+import { MUTED_ALWAYS } from './ChatChange';
 import type { FileCipher } from './sessionCrypto';
 import { loadStoreFile, saveStoreFile } from './storeFile';
 
@@ -55,6 +56,8 @@ export interface StoredChat {
 	unreadCount: number | null;
 	/** Marked unread by hand (WhatsApp's unreadCount -1). */
 	markedUnread?: boolean;
+	/** Unix seconds the chat is muted until, MUTED_ALWAYS for always, null when not muted; absent when unknown. */
+	mutedUntil?: number | null;
 	/** Newest message; kept when the messages are cleared, since WhatsApp still counts it. */
 	lastMessage: { key: StoredKey; timestamp: number } | null;
 	/** Oldest first. */
@@ -77,7 +80,13 @@ interface StoreFile {
 	aliases: Record<string, string>;
 }
 
-export type ChatFieldChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pinned'>> & {
+/** Whether a stored chat is muted now (null when the store does not know). */
+export function isMuted(chat: Pick<StoredChat, 'mutedUntil'>, nowSeconds = Date.now() / 1000): boolean | null {
+	if (chat.mutedUntil === undefined) return null;
+	return chat.mutedUntil === MUTED_ALWAYS || (chat.mutedUntil !== null && chat.mutedUntil > nowSeconds);
+}
+
+export type ChatFieldChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pinned' | 'mutedUntil'>> & {
 	/** > 0 adds that many unread messages, 0 marks read, -1 marks unread (as Baileys reports them). */
 	unreadDelta?: number;
 	/** Absolute unread count, from history or chat lists. */
@@ -148,6 +157,23 @@ export class ChatStore {
 		return last ? [{ key: { ...last.key }, messageTimestamp: last.timestamp }] : [];
 	}
 
+	/**
+	 * Keys of the chat's unread received messages, newest first: as many of its newest received
+	 * messages as its unread count says (those the store still holds).
+	 */
+	unreadMessages(jid: string): StoredKey[] {
+		const chat = this.getChat(jid);
+		let left = Math.max(chat?.unreadCount ?? 0, 0);
+		const keys: StoredKey[] = [];
+		for (let at = (chat?.messages.length ?? 0) - 1; at >= 0 && left > 0; at--) {
+			const message = chat!.messages[at];
+			if (message.key.fromMe) continue;
+			keys.push({ ...message.key });
+			left--;
+		}
+		return keys;
+	}
+
 	addAlias(alias: string, jid: string): void {
 		if (alias === jid || this.aliases.get(alias) === jid) return;
 		this.aliases.set(alias, jid);
@@ -165,6 +191,7 @@ export class ChatStore {
 		if (change.name !== undefined && change.name !== null) chat.name = change.name;
 		if (change.archived !== undefined) chat.archived = change.archived;
 		if (change.pinned !== undefined) chat.pinned = change.pinned;
+		if (change.mutedUntil !== undefined) chat.mutedUntil = change.mutedUntil;
 		if (change.unreadCount !== undefined) chat.unreadCount = change.unreadCount;
 		if (change.unreadDelta !== undefined) applyUnread(chat, change.unreadDelta);
 		this.changed();

@@ -149,6 +149,16 @@ export class EvolutionBackend implements WhatsAppBackend {
 		return this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } });
 	}
 
+	/** Read receipts for the chat's unread received messages (found in Evolution's store); none unread: nothing sent. */
+	async markChatRead(chat: ChatRef): Promise<BackendAnswer> {
+		const readMessages = await this.keys.unreadOf(chat);
+		if (readMessages.length === 0) {
+			return { raw: { chatId: chat.jid, readMessages: [], note: 'Evolution API has no unread message stored for this chat: nothing was sent' } };
+		}
+		const answer = await this.answer({ method: 'POST', path: this.route('chat', 'markMessageAsRead'), body: { readMessages } });
+		return { raw: { chatId: chat.jid, readMessages, answer: answer.raw } };
+	}
+
 	async editMessage(message: MessageRef, text: string): Promise<BackendAnswer> {
 		const { key, message: resolved } = await this.keys.resolve(message);
 		if (!key.fromMe) {

@@ -33,6 +33,8 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 		// Evolution's chat rows hold neither the archived nor the pinned flag.
 		archived: typeof raw.archived === 'boolean' ? raw.archived : null,
 		pinned: typeof raw.pinned === 'boolean' ? raw.pinned : null,
+		// Nor whether the chat is muted.
+		muted: typeof raw.muted === 'boolean' ? raw.muted : null,
 		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
 		lastMessageTimestamp: unixSeconds(lastMessage?.messageTimestamp) ?? unixSeconds(raw.updatedAt),
 		raw,

@@ -113,6 +113,38 @@ export class MessageKeys {
 			...(seconds !== null ? { messageTimestamp: seconds } : {}),
 		};
 	}
+
+	/**
+	 * The keys of the chat's unread received messages among its newest stored ones, newest first.
+	 * A message read on any device has a `READ` (or `PLAYED`) status: in its `MessageUpdate` rows
+	 * (what `findMessages` returns since 2.2) or its own `status` (older releases).
+	 */
+	async unreadOf(chat: ChatRef): Promise<EvolutionKey[]> {
+		const recent = await this.recent.get(chat.jid, () => this.find({ key: { remoteJid: chat.jid } }, 1, RECENT_DEPTH));
+		const ours = recent.filter((record) => belongsTo(record, chat) && typeof record.key?.id === 'string');
+		if (ours.length === 0) {
+			throw new GatewayError(
+				LABEL,
+				'notFound',
+				`Evolution API has no stored message in chat ${chat.jid}, so it cannot tell which messages are unread. ` +
+					'Check that Evolution saves messages (DATABASE_SAVE_DATA_NEW_MESSAGE)',
+			);
+		}
+		return ours
+			.filter((record) => record.key?.fromMe !== true && !wasRead(record))
+			.map((record) => {
+				const key = record.key as EvolutionKey;
+				return withParticipant({ remoteJid: key.remoteJid, fromMe: false, id: key.id }, key.participant);
+			});
+	}
+}
+
+/** Evolution's message statuses of a message already read. */
+const READ_STATUSES = new Set(['READ', 'PLAYED']);
+
+function wasRead(record: EvolutionRecord): boolean {
+	const updates = Array.isArray(record.MessageUpdate) ? (record.MessageUpdate as Array<{ status?: unknown }>) : [];
+	return [record.status, ...updates.map((update) => update?.status)].some((status) => READ_STATUSES.has(String(status ?? '').toUpperCase()));
 }
 
 /** The key exactly as Evolution stored it, and the message completed with fromMe and participant. */

@@ -1,4 +1,4 @@
-/** What the Sessions API gateway offers: it documents no list, pairing, status, logout or clear endpoints. */
+/** What the Sessions API gateway offers: it documents no list, pairing, status, logout, clear, mark-read, mute or chat-pin endpoints. */
 import type { Capabilities } from '../capabilities';
 
 const PAIR_THERE = 'the Sessions API gateway documents no pairing endpoint; pair the session in the gateway itself';
@@ -20,6 +20,11 @@ export const SESSIONS_API_CAPABILITIES = {
 		getSessionStatus:
 			'the Sessions API gateway documents no status endpoint; the credential test tells whether the session is known and the key accepted',
 		logout: 'the Sessions API gateway documents no logout endpoint; log the session out in the gateway itself',
+		markChatRead: 'the Sessions API gateway documents no endpoint that marks a chat read; read it on the phone, or use WAHA, Evolution API or the embedded connection',
+		muteChat: 'the Sessions API gateway documents no endpoint that mutes a chat; mute it on the phone, or use the embedded connection',
+		unmuteChat: 'the Sessions API gateway documents no endpoint that unmutes a chat; unmute it on the phone, or use the embedded connection',
+		pinChat: 'the Sessions API gateway documents no endpoint that pins a chat (Message: Pin pins a message); pin it on the phone, or use the embedded connection',
+		unpinChat: 'the Sessions API gateway documents no endpoint that unpins a chat; unpin it on the phone, or use the embedded connection',
 	},
 	notes: { pinMessage: '²', unpinMessage: '²' },
 } as const satisfies Capabilities;

@@ -31,6 +31,9 @@ import {
 /** How many recent messages are searched to complete a bare message id into a serialized one. */
 const MESSAGE_LOOKUP_DEPTH = 100;
 
+/** Mark Read reaches back this far: the newest 100 messages of the last 30 days (the local store's depth and more). */
+const MARK_READ_RANGE = { messages: 100, days: 30 };
+
 export class WahaBackend implements WhatsAppBackend {
 	readonly label = WAHA_CAPABILITIES.backend;
 	readonly capabilities = WAHA_CAPABILITIES;
@@ -143,6 +146,9 @@ export class WahaBackend implements WhatsAppBackend {
 	archiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'archive'), expect: 'json' });
 	unarchiveChat = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'unarchive'), expect: 'json' });
 	markChatUnread = (chat: ChatRef) => this.answer({ method: 'POST', path: this.chatPath(chat, 'unread') });
+	// WAHA reads the chat's newest `messages` of the last `days` (its defaults are 30 and 7) and answers `{ ids }`.
+	markChatRead = (chat: ChatRef) =>
+		this.answer({ method: 'POST', path: this.chatPath(chat, 'messages', 'read'), body: MARK_READ_RANGE, expect: 'json' });
 	deleteChat = (chat: ChatRef) => this.answer({ method: 'DELETE', path: this.chatPath(chat) });
 	clearMessages = (chat: ChatRef) => this.answer({ method: 'DELETE', path: this.chatPath(chat, 'messages') });
 

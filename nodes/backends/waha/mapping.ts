@@ -17,6 +17,7 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 		isGroup: id.endsWith('@g.us'),
 		archived: typeof raw.archived === 'boolean' ? raw.archived : null,
 		pinned: typeof raw.pinned === 'boolean' ? raw.pinned : null,
+		muted: mutedOf(raw),
 		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
 		// WEBJS gives `timestamp`, others the last message's; NOWEB chats carry `conversationTimestamp`.
 		lastMessageTimestamp:
@@ -26,6 +27,19 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 			unixSeconds(lastMessage?.messageTimestamp),
 		raw,
 	};
+}
+
+/**
+ * WEBJS chats say `isMuted` (and `muteExpiration`, Unix seconds, -1 for always); NOWEB chats carry
+ * Baileys' `muteEndTime`; other engines say nothing (null).
+ */
+function mutedOf(raw: Record<string, unknown>): boolean | null {
+	if (typeof raw.isMuted === 'boolean') return raw.isMuted;
+	const end = raw.muteExpiration ?? raw.muteEndTime;
+	if (end === null) return false;
+	if (typeof end !== 'number') return null;
+	// Seconds or milliseconds, by size; -1 (or any negative) is "always".
+	return end < 0 || (end > 1e11 ? end / 1000 : end) > Date.now() / 1000;
 }
 
 export function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {
@@ -62,18 +76,6 @@ export function toChatDetails(row: Record<string, unknown>, chatId: string): Cha
 		lastMessageTimestamp: lastMessage?.timestamp ?? summary.lastMessageTimestamp,
 		raw: row,
 	};
-}
-
-/** WEBJS chats say `isMuted` / `muteExpiration` (-1 always), NOWEB ones `muteEndTime`; others nothing. */
-function mutedOf(chat: Record<string, unknown>): boolean | null {
-	if (typeof chat.isMuted === 'boolean') return chat.isMuted;
-	const until = chat.muteExpiration ?? chat.muteEndTime;
-	if (until === null || until === undefined) return null;
-	const number = Number(until);
-	if (!Number.isFinite(number)) return null;
-	if (number === 0) return false;
-	if (number < 0) return true;
-	return (unixSeconds(number) ?? 0) > Date.now() / 1000;
 }
 
 /** WAHA's `media` (`{ url, mimetype, filename, error }`, with downloadMedia) as it gave it, if any. */

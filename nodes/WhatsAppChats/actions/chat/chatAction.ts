@@ -4,7 +4,7 @@ import type { BackendAnswer, Operation, WhatsAppBackend } from '../../../backend
 import { chatLocator, chatResult, readChat } from '../common';
 import type { OperationModule } from '../OperationModule';
 
-/** Archive, Unarchive, Mark Unread, Delete and Clear share one shape: a chat in, a status out. */
+/** Archive, Unarchive, Mark Read / Unread, Unmute, Pin, Unpin, Delete and Clear share one shape: a chat in, a status out. */
 export function chatAction(spec: {
 	operation: string;
 	capability: Operation;

@@ -7,8 +7,13 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as getMessages from './getMessages.operation';
 import * as getPicture from './getPicture.operation';
+import * as markRead from './markRead.operation';
 import * as markUnread from './markUnread.operation';
+import * as mute from './mute.operation';
+import * as pin from './pin.operation';
 import * as unarchive from './unarchive.operation';
+import * as unmute from './unmute.operation';
+import * as unpin from './unpin.operation';
 
 export const operations: Record<string, OperationModule<any>> = {
 	getMany,
@@ -18,6 +23,11 @@ export const operations: Record<string, OperationModule<any>> = {
 	archive,
 	unarchive,
 	markUnread,
+	markRead,
+	mute,
+	unmute,
+	pin,
+	unpin,
 	delete: deleteChat,
 	clearMessages,
 };
@@ -37,8 +47,13 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Many', value: 'getMany', description: 'List chats', action: 'Get many chats' },
 			{ name: 'Get Messages', value: 'getMessages', description: 'List the messages of a chat', action: 'Get messages of a chat' },
 			{ name: 'Get Picture', value: 'getPicture', description: 'Get the profile picture of a chat, as a URL or a file', action: 'Get the picture of a chat' },
+			{ name: 'Mark Read', value: 'markRead', description: 'Mark the unread messages of a chat as read', action: 'Mark a chat as read' },
 			{ name: 'Mark Unread', value: 'markUnread', description: 'Mark a chat as unread', action: 'Mark a chat as unread' },
+			{ name: 'Mute', value: 'mute', description: 'Silence the notifications of a chat', action: 'Mute a chat' },
+			{ name: 'Pin', value: 'pin', description: 'Pin a chat to the top of the chat list', action: 'Pin a chat' },
 			{ name: 'Unarchive', value: 'unarchive', description: 'Move a chat out of the archive', action: 'Unarchive a chat' },
+			{ name: 'Unmute', value: 'unmute', description: 'Turn the notifications of a chat back on', action: 'Unmute a chat' },
+			{ name: 'Unpin', value: 'unpin', description: 'Take a chat off the top of the chat list', action: 'Unpin a chat' },
 		],
 		default: 'archive',
 	},
@@ -49,6 +64,11 @@ export const description: INodeProperties[] = [
 	...archive.description,
 	...unarchive.description,
 	...markUnread.description,
+	...markRead.description,
+	...mute.description,
+	...unmute.description,
+	...pin.description,
+	...unpin.description,
 	...deleteChat.description,
 	...clearMessages.description,
 ];
