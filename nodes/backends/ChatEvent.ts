@@ -9,6 +9,7 @@ export const TRIGGER_EVENTS = [
 	'chat.read',
 	'chat.pin',
 	'chat.delete',
+	'chat.label',
 	'message',
 	'message.edited',
 	'message.revoked',
@@ -33,7 +34,7 @@ export interface ChatEvent {
 	 * Event details, by event: `chat.archive` { archived }, `chat.pin` { pinned },
 	 * `message` { text, from, hasMedia }, `message.edited` { text }, `message.revoked` {},
 	 * `message.reaction` { emoji, removed, reactionMessageId?, from }, `message.star` { starred },
-	 * `session.status` { status }.
+	 * `session.status` { status }, `chat.label` { labelId, labelName, added }.
 	 */
 	data: Record<string, unknown>;
 	raw: unknown;

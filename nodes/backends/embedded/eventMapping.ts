@@ -25,6 +25,7 @@ const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
 	'message.starred': 1,
 	'message.reaction': 2,
 	chat: 3,
+	'chat.label': 3,
 	'chat.deleted': 4,
 	'session.status': 5,
 };
@@ -106,6 +107,13 @@ export function toChatEvents(session: string, changes: readonly ChatChange[]): C
 				if (fields.pinned !== undefined) emit('chat.pin', chatId, { data: { pinned: fields.pinned }, raw, dedupe: `chat.pin:${chatId}:${fields.pinned}:${now}` });
 				break;
 			}
+			case 'chat.label':
+				emit('chat.label', change.chatId, {
+					data: { labelId: change.labelId, labelName: change.labelName, added: change.added },
+					raw: { chatId: change.chatId, labelId: change.labelId, type: change.added ? 'add' : 'remove' },
+					dedupe: `chat.label:${change.chatId}:${change.labelId}:${change.added}:${now}`,
+				});
+				break;
 			case 'chat.deleted':
 				emit('chat.delete', change.chatId, { raw: change.raw, dedupe: `chat.delete:${change.chatId}:${now}` });
 				break;

@@ -3,8 +3,9 @@
  * pinned, unreadCount, timestamp | lastMessage | conversationTimestamp }` (by engine) and messages
  * `{ id, fromMe, from, participant, timestamp, body, hasMedia }`.
  */
+import { chatLabelIdsOf, labelSummary } from '../labels';
 import { unixSeconds } from '../wireValues';
-import type { ChatSummary, MessageSummary } from '../WhatsAppBackend';
+import type { ChatSummary, LabelSummary, MessageSummary } from '../WhatsAppBackend';
 import { wahaIdOf } from './WahaDialect';
 
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
@@ -23,8 +24,14 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 			unixSeconds(lastMessage?.timestamp) ??
 			unixSeconds(raw.conversationTimestamp) ??
 			unixSeconds(lastMessage?.messageTimestamp),
+		labels: chatLabelIdsOf(raw.labels),
 		raw,
 	};
+}
+
+/** WAHA's labels `{ id, name, color (0–19), colorHex }`. */
+export function toLabelSummary(raw: Record<string, unknown>): LabelSummary {
+	return labelSummary(raw.id, raw.name, raw.color, raw.colorHex, raw);
 }
 
 export function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {
