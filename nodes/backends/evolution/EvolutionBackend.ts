@@ -9,6 +9,7 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
 import { nameChatLabels } from '../labels';
+import { LookupMemo } from '../lookupMemo';
 import {
 	type BackendAnswer,
 	type ChatLabels,
@@ -57,7 +58,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 		const rows = evolutionList(data, 'chats');
 		// Evolution 2.2.x ignores take/skip and answers every chat: then the page is cut here.
 		const chats = (rows.length > page.limit ? rows.slice(page.offset, page.offset + page.limit) : rows).map(toChatSummary);
-		await nameChatLabels(chats, () => this.listLabels());
+		await nameChatLabels(chats, () => this.labelNames.get('all', () => this.listLabels()));
 		return chats;
 	}
 
@@ -120,7 +121,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 				note: 'Evolution API keeps no labels on this chat row: it records labels only from the associations WhatsApp reports while it is connected (and only with DATABASE_SAVE_DATA_CHATS=true)',
 			};
 		}
-		await nameChatLabels([summary], () => this.listLabels());
+		await nameChatLabels([summary], () => this.labelNames.get('all', () => this.listLabels()));
 		return { labels: summary.labels, raw: row };
 	}
 
@@ -163,6 +164,9 @@ export class EvolutionBackend implements WhatsAppBackend {
 	}
 
 	async release(): Promise<void> {}
+
+	/** The labels that name chat rows' label ids, read once per execution (all pages share it). */
+	private readonly labelNames = new LookupMemo<LabelSummary[]>();
 
 	/** Message keys and last messages looked up in Evolution's store, remembered for this execution. */
 	private readonly keys = new MessageKeys((where, page, pageSize) => this.findMessages(where, page, pageSize));

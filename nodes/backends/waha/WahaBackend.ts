@@ -57,7 +57,7 @@ export class WahaBackend implements WhatsAppBackend {
 		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats'], query: { ...page }, expect: 'json' });
 		const chats = wahaList(data, 'chats').map(toChatSummary);
 		// Engines whose chats carry label ids (WEBJS): named from one labels read.
-		await nameChatLabels(chats, () => this.listLabels());
+		await nameChatLabels(chats, () => this.labelNames.get('all', () => this.listLabels()));
 		return chats;
 	}
 
@@ -143,6 +143,9 @@ export class WahaBackend implements WhatsAppBackend {
 	}
 
 	async release(): Promise<void> {}
+
+	/** The labels that name chat rows' label ids, read once per execution (all pages share it). */
+	private readonly labelNames = new LookupMemo<LabelSummary[]>();
 
 	/** Label writes of one chat, one at a time: WAHA's PUT replaces the chat's whole list. */
 	private readonly labelWrites = new KeyedQueue();
