@@ -85,6 +85,9 @@ describe('a WhatsApp Business account', () => {
 		const mutation = await waitForChatLabelMutation(world.wa, { labelId: '2', chatJid: CUSTOMER, labeled: true });
 		expect(mutation.collection).toBe('regular');
 		expect(result.output[0].json).toMatchObject({ success: true, chatId: CUSTOMER, labelId: '2', labelName: 'VIP', added: true, changed: true });
+		// Baileys reports our own change as labels.association too: the trigger names the label from the store.
+		await eventually(() => labelEvents().some((json) => (json.data as { labelId?: string }).labelId === '2'), 5000, 'our own chat.label event');
+		expect(labelEvents().find((json) => (json.data as { labelId?: string }).labelId === '2')).toMatchObject({ chatId: CUSTOMER, data: { labelName: 'VIP', added: true } });
 
 		const forChat = await node({ operation: 'getForChat', chatId: chat(CUSTOMER) });
 		expect(forChat.output[0].json.labels).toEqual([
