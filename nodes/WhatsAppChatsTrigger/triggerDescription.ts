@@ -15,6 +15,7 @@ const EVENT_DESCRIPTIONS: Record<TriggerEvent, string> = {
 	'chat.pin': 'A chat was pinned or unpinned',
 	'chat.mute': 'A chat was muted or unmuted',
 	'chat.delete': 'A chat was deleted',
+	'chat.label': 'A label was added to or removed from a chat (WhatsApp Business accounts)',
 	message: 'A new message arrived (or was sent, unless own messages are ignored)',
 	'message.edited': 'A message was edited',
 	'message.revoked': 'A message was deleted for everyone',
@@ -31,12 +32,21 @@ export const GATEWAYS_SENDING: Record<TriggerEvent, readonly GatewayLabel[]> = {
 	'chat.pin': ['Sessions API'],
 	'chat.mute': [],
 	'chat.delete': ['Sessions API', 'Evolution API'],
+	'chat.label': ['WAHA', 'Sessions API', 'Evolution API'],
 	message: ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.edited': ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.revoked': ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.reaction': ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.star': ['Sessions API'],
 	'session.status': ['WAHA', 'Sessions API', 'Evolution API'],
+};
+
+/** What each source sends for an event, where that is worth saying in its panel. */
+const GATEWAY_EVENT_SOURCES: Partial<Record<TriggerEvent, string>> = {
+	'chat.label': "WAHA: label.chat.added / label.chat.deleted (on engines that send them); Evolution API: LABELS_ASSOCIATION; Sessions API: an event named chat.label",
+};
+const EMBEDDED_EVENT_SOURCES: Partial<Record<TriggerEvent, string>> = {
+	'chat.label': "From WhatsApp's labels.association (labels changed on the phone or by this node)",
 };
 
 const ALL_GATEWAYS: readonly GatewayLabel[] = ['WAHA', 'Sessions API', 'Evolution API'];
@@ -128,7 +138,7 @@ export const gatewayTriggerDescription: INodeTypeDescription = {
 			type: 'notice',
 			default: '',
 		},
-		eventsProperty((event) => `${EVENT_DESCRIPTIONS[event]}. Sent by ${sentBy(event)}.`),
+		eventsProperty((event) => `${EVENT_DESCRIPTIONS[event]}. ${GATEWAY_EVENT_SOURCES[event] ? `${GATEWAY_EVENT_SOURCES[event]}. ` : ''}Sent by ${sentBy(event)}.`),
 		optionsProperty,
 	],
 };
@@ -152,7 +162,7 @@ export const embeddedTriggerDescription: INodeTypeDescription = {
 	properties: [
 		{ displayName: EMBEDDED_TRIGGER_NOTICE, name: 'embeddedNotice', type: 'notice', default: '' },
 		// The embedded connection reports every event.
-		eventsProperty((event) => EVENT_DESCRIPTIONS[event]),
+		eventsProperty((event) => (EMBEDDED_EVENT_SOURCES[event] ? `${EVENT_DESCRIPTIONS[event]}. ${EMBEDDED_EVENT_SOURCES[event]}` : EVENT_DESCRIPTIONS[event])),
 		optionsProperty,
 	],
 };

@@ -10,6 +10,7 @@ export const TRIGGER_EVENTS = [
 	'chat.pin',
 	'chat.mute',
 	'chat.delete',
+	'chat.label',
 	'message',
 	'message.edited',
 	'message.revoked',
@@ -35,7 +36,7 @@ export interface ChatEvent {
 	 * `chat.mute` { muted, muteEndTimestamp (Unix seconds; null when muted always or unmuted) },
 	 * `message` { text, from, hasMedia }, `message.edited` { text }, `message.revoked` {},
 	 * `message.reaction` { emoji, removed, reactionMessageId?, from }, `message.star` { starred },
-	 * `session.status` { status }.
+	 * `session.status` { status }, `chat.label` { labelId, labelName, added }.
 	 */
 	data: Record<string, unknown>;
 	raw: unknown;

@@ -30,6 +30,10 @@ export const OPERATION_LABELS = {
 	starMessage: 'Message: Star',
 	unstarMessage: 'Message: Unstar',
 	reactToMessage: 'Message: React',
+	listLabels: 'Label: Get Many',
+	getChatLabels: "Label: Get Chat's Labels",
+	addChatLabel: 'Label: Add to Chat',
+	removeChatLabel: 'Label: Remove from Chat',
 	getQr: 'Session: Get QR',
 	requestPairingCode: 'Session: Request Pairing Code',
 	getSessionStatus: 'Session: Status',
@@ -73,7 +77,34 @@ export interface ChatSummary {
 	unreadCount: number | null;
 	/** Unix seconds of the last message, when the backend knows it. */
 	lastMessageTimestamp: number | null;
+	/** The chat's labels (WhatsApp Business), where the backend says them; null where it does not. */
+	labels: ChatLabel[] | null;
 	raw: unknown;
+}
+
+/** A label on a chat: its id, and its name where known. */
+export interface ChatLabel {
+	id: string;
+	name: string | null;
+}
+
+/** A WhatsApp Business label: `color` is WhatsApp's colour index (0–19), `colorName` its name ("Color 1"…"Color 20"). */
+export interface LabelSummary {
+	id: string;
+	name: string;
+	color: number | null;
+	colorName: string | null;
+	/** The backend's hex colour, where it gives one. */
+	colorHex: string | null;
+	raw: unknown;
+}
+
+/** A chat's labels, as read from the backend. */
+export interface ChatLabels {
+	labels: ChatLabel[];
+	raw: unknown;
+	/** Why the list may be incomplete, in words for the output. */
+	note?: string;
 }
 
 export interface MessageSummary {
@@ -190,6 +221,14 @@ export interface WhatsAppBackend {
 	unstarMessage(message: MessageRef): Promise<BackendAnswer>;
 	/** An empty emoji removes the reaction. */
 	reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer>;
+
+	/** WhatsApp Business labels of the account. */
+	listLabels(): Promise<LabelSummary[]>;
+	getChatLabels(chat: ChatRef): Promise<ChatLabels>;
+	/** `label` is known to exist (the caller resolved it); a label already on the chat is a success with a note. */
+	addChatLabel(chat: ChatRef, label: LabelSummary): Promise<BackendAnswer>;
+	/** A label not on the chat is a success with a note. */
+	removeChatLabel(chat: ChatRef, label: LabelSummary): Promise<BackendAnswer>;
 
 	getQr(): Promise<{ qr: string; raw: unknown }>;
 	requestPairingCode(phoneNumber: string): Promise<{ code: string; raw: unknown }>;

@@ -43,6 +43,8 @@ export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	/** Path segments, each percent-encoded on its own: `['api', session, 'chats', chatId]`. */
 	path: readonly string[];
+	/** The route ends in a slash, as WAHA's label routes do (`/labels/chats/{chatId}/`). */
+	trailingSlash?: boolean;
 	query?: Record<string, string | number | boolean | undefined>;
 	body?: unknown;
 	/** Default `jsonOrEmpty`. */
@@ -185,7 +187,7 @@ export class GatewayHttpClient {
 	}
 
 	private async send(request: HttpRequest): Promise<HttpAnswer> {
-		const url = buildPath(request.path) + buildQuery(request.query);
+		const url = buildPath(request.path) + (request.trailingSlash ? '/' : '') + buildQuery(request.query);
 		const budget = currentItemBudget() ?? {
 			deadline: Date.now() + itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),
 			totalMs: itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),

@@ -5,6 +5,7 @@
  */
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 import * as chat from '../../nodes/WhatsAppChats/actions/chat';
+import * as label from '../../nodes/WhatsAppChats/actions/label';
 import * as message from '../../nodes/WhatsAppChats/actions/message';
 import type { OperationModule } from '../../nodes/WhatsAppChats/actions/OperationModule';
 import * as session from '../../nodes/WhatsAppChats/actions/session';
@@ -16,7 +17,7 @@ interface Resource {
 	description: INodeProperties[];
 }
 
-const RESOURCES: Record<string, Resource> = { chat, message, session };
+const RESOURCES: Record<string, Resource> = { chat, label, message, session };
 
 const operationProperty = (resource: string, resource_: Resource) =>
 	resource_.description.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource)) as INodeProperties;

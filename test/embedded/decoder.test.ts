@@ -176,6 +176,27 @@ describe('decodeBaileysEvents: event map in, changes out', () => {
 		});
 		expect({ batches: decoderWork.batches - before.batches, messageContents: decoderWork.messageContents - before.messageContents }).toEqual({ batches: 1, messageContents: 3 });
 	});
+
+	test('labels: an edit, a chat association named by the same batch or by what the store knew; message labels are not a chat\'s', () => {
+		const same = decode({
+			'labels.edit': { id: '7', name: 'VIP', color: 4, deleted: false },
+			'labels.association': { type: 'add', association: { type: 'label_jid' as never, chatId: '15550001111:3@s.whatsapp.net', labelId: '7' } },
+		} as never);
+		expect(same).toEqual([
+			{ kind: 'label', label: { id: '7', name: 'VIP', color: 4, deleted: false } },
+			{ kind: 'chat.label', chatId: ALICE, labelId: '7', labelName: 'VIP', added: true },
+		]);
+		const known = decodeBaileysEvents(
+			B,
+			{ 'labels.association': { type: 'remove', association: { type: 'label_jid' as never, chatId: ALICE, labelId: '3' } } } as never,
+			{ me: ME, now: NOW, labelName: (id) => (id === '3' ? 'Paid' : null) },
+		);
+		expect(known).toEqual([{ kind: 'chat.label', chatId: ALICE, labelId: '3', labelName: 'Paid', added: false }]);
+		expect(decode({ 'labels.association': { type: 'add', association: { type: 'label_message' as never, chatId: ALICE, messageId: 'M1', labelId: '3' } } } as never)).toEqual([]);
+		expect(toChatEvents('s', known)).toEqual([
+			expect.objectContaining({ event: 'chat.label', chatId: ALICE, data: { labelId: '3', labelName: 'Paid', added: false } }),
+		]);
+	});
 });
 
 test('the content rule, read from content normalized once, agrees with Baileys\' isRealMessage on what it lets through', () => {

@@ -140,3 +140,30 @@ test('mute: kept across a restart; muted until its end, always with -1, unknown 
 	expect(isMuted(reopened.getChat(B)!)).toBe(false);
 	await reopened.close();
 });
+
+test('labels and the labels on chats survive a restart; a store file from before labels opens with none', async () => {
+	writeFileSync(file, JSON.stringify({ version: 1, chats: [], aliases: {} }));
+	const store = await ChatStore.open(file, { saveDelayMs: 10_000 });
+	expect(store.labelCount).toBe(0);
+	store.addMessage(message(A, 'M1', 1_700_000_001));
+	store.putLabel({ id: '2', name: 'VIP', color: 4, deleted: false });
+	store.putLabel({ id: '1', name: 'New customer', color: 1, deleted: false });
+	// An edit that says only the colour keeps the name.
+	store.putLabel({ id: '2', name: '', color: 6, deleted: false });
+	store.setChatLabel(A, '2', true);
+	store.setChatLabel(A, '1', true);
+	store.setChatLabel(A, '1', false);
+	await store.close();
+
+	const reopened = await ChatStore.open(file);
+	expect(reopened.listLabels()).toEqual([
+		{ id: '1', name: 'New customer', color: 1, deleted: false },
+		{ id: '2', name: 'VIP', color: 6, deleted: false },
+	]);
+	expect(reopened.getChat(A)?.labels).toEqual(['2']);
+	// A deleted label is forgotten and taken off its chats.
+	reopened.putLabel({ id: '2', name: 'VIP', color: 6, deleted: true });
+	expect(reopened.listLabels().map((label) => label.id)).toEqual(['1']);
+	expect(reopened.getChat(A)?.labels).toEqual([]);
+	await reopened.close();
+});

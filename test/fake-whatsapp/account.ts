@@ -31,6 +31,8 @@ export interface PhoneAccountOptions {
 	phoneNumber?: string;
 	lid?: string;
 	pushName?: string;
+	/** The phone app's platform as pairing reports it: 'android' (default), or 'smba' / 'smbi' for WhatsApp Business. */
+	platform?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createPhoneAccount(B: Baileys, opts: PhoneAccountOptions = {}): 
 		pushName: opts.pushName ?? 'Fake Phone',
 		accountKey: B.Curve.generateKeyPair() as KeyPair,
 		appStateKey: { keyId: randomBytes(6), keyData: randomBytes(32), timestamp: Date.now() },
-		platform: 'android',
+		platform: opts.platform ?? 'android',
 	};
 }
 

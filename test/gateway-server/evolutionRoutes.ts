@@ -6,6 +6,7 @@
  */
 import type { GatewayState, RecordedRequest, Route, ScriptedAnswer } from './GatewayTestServer';
 import { pictureOf } from './profilePictures';
+import { labelStateOf } from './labelState';
 
 export const EVOLUTION_INSTANCE = 'sales-bot';
 /** A second instance whose name needs percent-encoding in paths. */
@@ -185,6 +186,8 @@ function findChats(request: RecordedRequest, state: GatewayState, evolution: Evo
 					: { key: { remoteJid: jid, fromMe: false, id: `LAST${index}` }, messageTimestamp: chat.timestamp, messageType: 'conversation', message: { conversation: 'last' } },
 				unreadCount: chat.unreadCount,
 				isSaved: true,
+				// The label ids of the associations Evolution recorded (a JSON column; absent before the first one).
+				...(labelStateOf(state).chatLabels.has(jid) ? { labels: labelStateOf(state).chatLabels.get(jid) } : {}),
 			};
 		})
 		.filter((row) => !remoteJid || row.remoteJid === remoteJid);
@@ -243,6 +246,20 @@ function mediaAsBase64(request: RecordedRequest, evolution: EvolutionState, stat
 	};
 }
 
+/** `POST /label/handleLabel/{instance}` `{ number, labelId, action }` as Evolution's DTO checks it and Baileys applies it. */
+function handleLabel(request: RecordedRequest, state: GatewayState): ScriptedAnswer {
+	const body = bodyOf(request);
+	const problems = ['number', 'labelId', 'action'].filter((field) => typeof body[field] !== 'string').map((field) => `instance requires property "${field}"`);
+	if (problems.length) return badRequest(...problems);
+	if (body.action !== 'add' && body.action !== 'remove') return badRequest('instance.action is not one of enum values: add,remove');
+	const labels = labelStateOf(state);
+	if (!labels.labels.some((label) => label.id === body.labelId)) return badRequest('Label not found');
+	const jid = String(body.number).includes('@') ? String(body.number) : `${body.number}@s.whatsapp.net`;
+	const on = (labels.chatLabels.get(jid) ?? []).filter((id) => id !== body.labelId);
+	labels.chatLabels.set(jid, body.action === 'add' ? [...on, body.labelId] : on);
+	return { status: 201, body: { numberJid: jid, labelId: body.labelId, [body.action]: true } };
+}
+
 export const evolutionRoutes: Route[] = [
 	{
 		method: 'POST',
@@ -259,6 +276,15 @@ export const evolutionRoutes: Route[] = [
 		pattern: new RegExp(`^/chat/getBase64FromMediaMessage/${S}$`),
 		answer: guarded((req, _i, _n, evolution, state) => mediaAsBase64(req, evolution, state)),
 	},
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/label/findLabels/${S}$`),
+		answer: guarded((_r, _i, _n, _e, state) => ({
+			status: 200,
+			body: labelStateOf(state).labels.map(({ id, name, color }) => ({ color, name, id, predefinedId: null })),
+		})),
+	},
+	{ method: 'POST', pattern: new RegExp(`^/label/handleLabel/${S}$`), answer: guarded((req, _i, _n, _e, state) => handleLabel(req, state)) },
 	{ method: 'POST', pattern: new RegExp(`^/chat/findChats/${S}$`), answer: guarded((req, _i, _n, evolution, state) => findChats(req, state, evolution)) },
 	{ method: 'POST', pattern: new RegExp(`^/chat/findMessages/${S}$`), answer: guarded((req, _i, _n, evolution) => findMessages(req, evolution)) },
 	{

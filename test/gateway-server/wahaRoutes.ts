@@ -1,6 +1,7 @@
 /** WAHA's dialect, as in the seed's "Chats" page and WAHA's OpenAPI slice (2024.9) plus newer routes. */
 import type { GatewayState, RecordedRequest, Route, ScriptedAnswer } from './GatewayTestServer';
 import { pictureOf } from './profilePictures';
+import { labelStateOf } from './labelState';
 
 const S = '([^/]+)';
 
@@ -79,6 +80,19 @@ function messageInChat(request: RecordedRequest, chatId: string, id: string, sta
 	return ok(request.query.downloadMedia === 'true' ? found : { ...found, media: null });
 }
 
+/** WAHA's `PUT /api/{session}/labels/chats/{chatId}/`: the body's list replaces the chat's labels. */
+function putChatLabels(request: RecordedRequest, chatId: string, state: GatewayState): ScriptedAnswer {
+	const labels = labelStateOf(state);
+	const wanted = (request.body as { labels?: unknown })?.labels;
+	if (!Array.isArray(wanted) || !wanted.every((label) => typeof label?.id === 'string')) {
+		return { status: 400, body: { statusCode: 400, message: ['labels must be an array of { id }'], error: 'Bad Request' } };
+	}
+	const unknown = wanted.find((label) => !labels.labels.some((known) => known.id === label.id));
+	if (unknown) return { status: 404, body: { statusCode: 404, message: `Label "${unknown.id}" not found`, error: 'Not Found' } };
+	labels.chatLabels.set(chatId, wanted.map((label) => label.id as string));
+	return ok({});
+}
+
 export const wahaRoutes: Route[] = [
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/overview$`), answer: guarded((req, _p, state) => overview(req, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/${S}/picture$`), answer: guarded((_r, [, chatId], state) => ok({ url: pictureOf(state, chatId) })) },
@@ -95,6 +109,16 @@ export const wahaRoutes: Route[] = [
 		pattern: new RegExp(`^/api/${S}/chats/(?!all/)${S}/messages/${S}$`),
 		answer: guarded((req, [, chatId, id], state) => messageInChat(req, chatId, id, state)),
 	},
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/labels$`), answer: guarded((_r, _p, state) => ok(labelStateOf(state).labels)) },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/api/${S}/labels/chats/${S}/$`),
+		answer: guarded((_r, [, chatId], state) => {
+			const labels = labelStateOf(state);
+			return ok((labels.chatLabels.get(chatId) ?? []).map((id) => labels.labels.find((label) => label.id === id)).filter(Boolean));
+		}),
+	},
+	{ method: 'PUT', pattern: new RegExp(`^/api/${S}/labels/chats/${S}/$`), answer: guarded((req, [, chatId], state) => putChatLabels(req, chatId, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/all/messages/${S}$`), answer: guarded((req, [, id], state) => messageById(req, id, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats$`), answer: guarded((req, _p, state) => ok(page(state.chats, req.query))) },
 	{

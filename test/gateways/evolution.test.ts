@@ -132,7 +132,7 @@ describe('Evolution chat operations', () => {
 		expect(result.output[9].json).toMatchObject({ id: '120363000009@g.us', name: 'Contact 9', isGroup: true, unreadCount: 0, archived: null, pinned: null });
 		expect(result.output[0].json).toMatchObject({ id: '919988000000@s.whatsapp.net', isGroup: false, lastMessageTimestamp: 1_700_000_000 });
 		expect(Object.keys(result.output[0].json).sort()).toEqual(
-			['id', 'name', 'isGroup', 'archived', 'pinned', 'muted', 'unreadCount', 'lastMessageTimestamp', 'raw'].sort(),
+			['id', 'name', 'isGroup', 'archived', 'pinned', 'muted', 'unreadCount', 'lastMessageTimestamp', 'labels', 'raw'].sort(),
 		);
 	});
 

@@ -59,12 +59,17 @@ describe('the trigger panels', () => {
 		expect(descriptions['chat.read']).toMatch(/Sent by Sessions API and Evolution API only\.$/);
 		expect(descriptions.message).toMatch(/Sent by every gateway\.$/);
 		expect(descriptions['chat.mute']).toBe('A chat was muted or unmuted. Sent by no gateway: only the embedded connection (WhatsApp Chats Embedded Trigger).');
+		expect(descriptions['chat.label']).toBe(
+			'A label was added to or removed from a chat (WhatsApp Business accounts). WAHA: label.chat.added / label.chat.deleted (on engines that send them); ' +
+				'Evolution API: LABELS_ASSOCIATION; Sessions API: an event named chat.label. Sent by every gateway.',
+		);
 	});
 
 	test('the embedded trigger lists every event without gateway notes: the embedded connection sends them all', () => {
 		const descriptions = eventDescriptions(embeddedTrigger);
 		expect(Object.keys(descriptions)).toEqual([...TRIGGER_EVENTS]);
 		for (const text of Object.values(descriptions)) expect(text).not.toMatch(/Sent by/);
+		expect(descriptions['chat.label']).toMatch(/labels\.association/);
 	});
 
 	test('notices use n8n 2.x words (Publish, listen for a test event) and name the other trigger', () => {

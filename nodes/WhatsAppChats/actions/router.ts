@@ -11,6 +11,7 @@ import { itemBudgetMs, withItemBudget } from '../../transport/itemBudget';
 import { redactError, SecretRedactor } from '../../transport/secrets';
 import * as chat from './chat';
 import { mapWithConcurrency } from './concurrency';
+import * as label from './label';
 import * as message from './message';
 import { toNodeError } from './nodeErrors';
 import type { OperationModule } from './OperationModule';
@@ -19,6 +20,7 @@ import * as session from './session';
 
 const resources: Record<string, Record<string, OperationModule<any>>> = {
 	chat: chat.operations,
+	label: label.operations,
 	message: message.operations,
 	session: session.operations,
 };

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import * as chat from './chat';
+import * as label from './label';
 import * as message from './message';
 import { optionsCollection } from './options';
 import * as session from './session';
@@ -25,12 +26,14 @@ export const versionDescription: INodeTypeDescription = {
 			noDataExpression: true,
 			options: [
 				{ name: 'Chat', value: 'chat' },
+				{ name: 'Label', value: 'label' },
 				{ name: 'Message', value: 'message' },
 				{ name: 'Session', value: 'session' },
 			],
 			default: 'chat',
 		},
 		...chat.description,
+		...label.description,
 		...message.description,
 		...session.description,
 		optionsCollection,

@@ -1,5 +1,5 @@
-import { searchChats } from './listSearch';
+import { searchChats, searchLabels } from './listSearch';
 import { whatsAppChatsConnectionTest } from './credentialTest';
 
-export const listSearch = { searchChats };
+export const listSearch = { searchChats, searchLabels };
 export const credentialTest = { whatsAppChatsConnectionTest };

@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
+import { refusalOf } from '../../backends/capabilities';
 import { PAGE_SIZE } from '../actions/listing';
 
 /** The "From List" mode of the Chat field: chats from the backend, filtered by name or id. */
@@ -19,6 +20,26 @@ export async function searchChats(this: ILoadOptionsFunctions, filter?: string, 
 		return {
 			results: matching.map((chat) => ({ name: chat.name ? `${chat.name} (${chat.id})` : chat.id, value: chat.id })),
 			paginationToken: chats.length === PAGE_SIZE ? String(offset + PAGE_SIZE) : undefined,
+		};
+	} finally {
+		await backend.release();
+	}
+}
+
+/** The "From List" mode of the Label field: the account's labels, filtered by name or id. */
+export async function searchLabels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const backend = await createBackend(await this.getCredentials<ConnectionCredentials>('whatsAppChatsApi'));
+	try {
+		const refusal = refusalOf(backend.capabilities, 'listLabels');
+		if (refusal) throw refusal;
+		const labels = await backend.listLabels();
+		const needle = filter?.trim().toLowerCase();
+		const matching = needle ? labels.filter((label) => label.id.toLowerCase().includes(needle) || label.name.toLowerCase().includes(needle)) : labels;
+		return {
+			results: matching.map((label) => ({
+				name: label.colorName ? `${label.name} (${label.colorName})` : label.name,
+				value: label.id,
+			})),
 		};
 	} finally {
 		await backend.release();

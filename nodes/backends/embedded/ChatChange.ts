@@ -4,7 +4,7 @@
  * Plain data: JIDs normalized, message content already read, nothing left to ask Baileys.
  */
 import type { ConnectionState } from './connection';
-import type { StoredKey, StoredMessage } from './store';
+import type { StoredKey, StoredLabel, StoredMessage } from './store';
 
 /** `mutedUntil` of a chat muted with no end ("always"). */
 export const MUTED_ALWAYS = -1;
@@ -57,6 +57,10 @@ export type ChatChange =
 			raw: RawCopy;
 	  }
 	| { kind: 'message.deleted'; key: StoredKey }
+	/** A WhatsApp Business label made, changed or deleted (Baileys' `labels.edit`). */
+	| { kind: 'label'; label: StoredLabel }
+	/** A label put on (`added`) or taken off a chat (Baileys' `labels.association` of type `label_jid`). */
+	| { kind: 'chat.label'; chatId: string; labelId: string; labelName: string | null; added: boolean }
 	/** The session's own connection state (not from Baileys' event map; see sessionStatusChange). */
 	| { kind: 'session.status'; state: ConnectionState };
 

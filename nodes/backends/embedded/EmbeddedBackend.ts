@@ -7,12 +7,15 @@ import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, parseChatId, type ChatRef, type MessageRef } from '../ids';
+import { labelSummary } from '../labels';
 import {
 	MUTE_DURATIONS,
 	type BackendAnswer,
 	type ChatDetails,
+	type ChatLabels,
 	type ChatPicture,
 	type ChatSummary,
+	type LabelSummary,
 	type MediaFile,
 	type MediaLimits,
 	type MessageDetails,
@@ -27,14 +30,25 @@ import {
 import { PIN_IN_CHAT_TYPE } from './baileysConstants';
 import { EMBEDDED_CAPABILITIES } from './capabilities';
 import type { SessionConnection } from './connection';
-import { EMBEDDED_LABEL, fromBaileysError, isQueueMode, noLastMessageError, notPairedError, queueModeNote, unknownMessageError } from './embeddedErrors';
+import {
+	BUSINESS_PLATFORMS,
+	EMBEDDED_LABEL,
+	fromBaileysError,
+	isQueueMode,
+	noLabelsKnownError,
+	noLastMessageError,
+	notPairedError,
+	personalAccountError,
+	queueModeNote,
+	unknownMessageError,
+} from './embeddedErrors';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
 import { checkMediaSize, mediaFileName, mediaOf, NO_MEDIA } from '../mediaFile';
 import { loadBaileys } from './loadBaileys';
 import { downloadStoredMedia } from './mediaDownload';
 import { MUTED_ALWAYS } from './ChatChange';
-import { isMuted, type ChatFieldChange, type StoredChat, type StoredKey, type StoredMedia, type StoredMessage } from './store';
+import { isMuted, type ChatFieldChange, type ChatStore, type StoredChat, type StoredKey, type StoredLabel, type StoredMedia, type StoredMessage } from './store';
 import { withTimeout } from './withTimeout';
 
 /** Status waits at most this long for a connection that is still coming up. */
@@ -74,7 +88,8 @@ export class EmbeddedBackend implements WhatsAppBackend {
 
 	async listChats(page: Page): Promise<ChatSummary[]> {
 		const connection = await this.pairedConnection();
-		return connection.store.listChats(page).map(toChatSummary);
+		const { store } = connection;
+		return store.listChats(page).map((chat) => toChatSummary(chat, store));
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
@@ -103,7 +118,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 				? // Cleared or trimmed from the store: only its key and time are known.
 					{ ...toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid), hasMedia: null }
 				: null;
-		return { ...toChatSummary(stored), pictureUrl: null, lastMessage };
+		return { ...toChatSummary(stored, connection.store), pictureUrl: null, lastMessage };
 	}
 
 	/** WhatsApp's profile-picture query (full size); "item-not-found" (none) and "not-authorized" (hidden) give no URL. */
@@ -238,6 +253,29 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		return { data, mimeType, fileName: mediaFileName(media.fileName, summary.id, mimeType) };
 	}
 
+	// ------------------------------------------------------------------ labels
+
+	/** The labels Baileys reported (`labels.edit`), kept in the store. */
+	async listLabels(): Promise<LabelSummary[]> {
+		const connection = await this.labelsConnection();
+		return connection.store.listLabels().map(toLabelSummary);
+	}
+
+	async getChatLabels(chat: ChatRef): Promise<ChatLabels> {
+		const connection = await this.labelsConnection();
+		const { store } = connection;
+		const stored = store.getChat(chat.jid);
+		const labels = chatLabelsOf(stored, store) ?? [];
+		return {
+			labels,
+			raw: { chatId: stored?.id ?? chat.jid, labelIds: stored?.labels ?? [] },
+			...(stored ? {} : { note: `The chat is not in the local store of the embedded session "${connection.session}": no labels are known for it` }),
+		};
+	}
+
+	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabel(chat, label, true);
+	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabel(chat, label, false);
+
 	// ------------------------------------------------------------------ session
 
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
@@ -325,6 +363,37 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		if (!connection.isPaired) throw notPairedError(connection.session, connection.currentState === 'loggedOut');
 		await connection.checkStorage();
 		return connection;
+	}
+
+	/**
+	 * A paired connection whose account has labels: refused when its app says it is a personal
+	 * WhatsApp (platform at pairing), or when WhatsApp has reported no label at all so far.
+	 */
+	private async labelsConnection(): Promise<SessionConnection> {
+		const connection = await this.pairedConnection();
+		if (connection.store.labelCount > 0) return connection;
+		const platform = connection.accountPlatform;
+		if (platform && !BUSINESS_PLATFORMS.includes(platform.toLowerCase())) throw personalAccountError(connection.session, platform);
+		throw noLabelsKnownError(connection.session);
+	}
+
+	/** A label on or off the chat through app state (Baileys' addChatLabel / removeChatLabel); no change needed, no write. */
+	private async changeChatLabel(chat: ChatRef, label: LabelSummary, add: boolean): Promise<BackendAnswer> {
+		const known = await this.labelsConnection();
+		const jid = known.store.resolveChatId(chat.jid);
+		const present = known.store.getChat(jid)?.labels?.includes(label.id) ?? false;
+		const raw = { chatId: jid, labelId: label.id, labelName: label.name, action: add ? 'add' : 'remove' };
+		if (present === add) {
+			return {
+				raw: { ...raw, changed: false },
+				note: add ? `Label "${label.name}" was already on the chat; nothing was changed` : `Label "${label.name}" was not on the chat; nothing was changed`,
+			};
+		}
+		const { connection, sock } = await this.openSocket();
+		const what = `${add ? 'adding' : 'removing'} label "${label.name}" ${add ? 'to' : 'from'} chat ${chat.jid}`;
+		await this.call(connection, add ? sock.addChatLabel(jid, label.id) : sock.removeChatLabel(jid, label.id), what, sock);
+		connection.store.setChatLabel(jid, label.id, add);
+		return { raw: { ...raw, changed: true } };
 	}
 
 	private async openSocket(): Promise<{ connection: SessionConnection; sock: WASocket }> {
@@ -483,7 +552,17 @@ function sentSummary(sent: WAMessage | undefined): Record<string, unknown> {
 	};
 }
 
-function toChatSummary(chat: StoredChat): ChatSummary {
+function toLabelSummary(label: StoredLabel): LabelSummary {
+	return labelSummary(label.id, label.name, label.color, undefined, { ...label });
+}
+
+/** The chat's labels, named from the store; null while the account has reported no label at all. */
+function chatLabelsOf(chat: StoredChat | undefined, store: ChatStore): ChatSummary['labels'] {
+	if (!chat?.labels && store.labelCount === 0) return null;
+	return (chat?.labels ?? []).map((id) => ({ id, name: store.getLabel(id)?.name ?? null }));
+}
+
+function toChatSummary(chat: StoredChat, store: ChatStore): ChatSummary {
 	return {
 		id: chat.id,
 		name: chat.name,
@@ -493,6 +572,7 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 		muted: isMuted(chat),
 		unreadCount: chat.unreadCount,
 		lastMessageTimestamp: chat.lastMessage?.timestamp ?? null,
+		labels: chatLabelsOf(chat, store),
 		raw: {
 			id: chat.id,
 			name: chat.name,

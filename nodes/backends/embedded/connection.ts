@@ -167,6 +167,11 @@ export class SessionConnection {
 		return this.ownJid.jid;
 	}
 
+	/** The phone's platform WhatsApp gave at pairing (`smba` / `smbi`: WhatsApp Business), when known. */
+	get accountPlatform(): string | null {
+		return this.auth.isPaired ? (this.auth.creds.platform ?? null) : null;
+	}
+
 	status(): SessionStatus {
 		return {
 			state: this.state,
@@ -358,7 +363,11 @@ export class SessionConnection {
 		}
 		let changes: ChatChange[] = [];
 		try {
-			changes = decodeBaileysEvents(this.B, events, { me: this.me, now: Math.floor(Date.now() / 1000) });
+			changes = decodeBaileysEvents(this.B, events, {
+				me: this.me,
+				now: Math.floor(Date.now() / 1000),
+				labelName: (id) => store.getLabel(id)?.name ?? null,
+			});
 		} catch (error) {
 			this.logger.warn(error, 'decoding Baileys events failed');
 		}

@@ -17,6 +17,8 @@ export interface DecodeContext {
 	me: string | null;
 	/** Unix seconds, for changes Baileys gives no time for. */
 	now: number;
+	/** The name of a label known before this batch (the store's), for `chat.label`. */
+	labelName?: (labelId: string) => string | null;
 }
 
 /** How much decoding this process did (for the bench and the tests: once per batch, once per message). */
@@ -119,6 +121,39 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 			from: reactor?.participant || (reactor?.fromMe ? context.me : stored.remoteJid),
 			timestamp: reaction.senderTimestampMs ? Math.floor(Number(B.toNumber(reaction.senderTimestampMs)) / 1000) : context.now,
 			raw: { key: { ...key }, reaction: { ...reaction, key: reactor ? { ...reactor } : reactor } },
+		});
+	}
+
+	// Labels made in this batch name the associations of the same batch.
+	const batchLabelNames = new Map<string, string>();
+	// Baileys emits these two one at a time (they are not buffered), so a batch holds one of each at most.
+	const labelEdit = events['labels.edit'];
+	for (const label of labelEdit ? [labelEdit] : []) {
+		if (!label.id) continue;
+		const name = typeof label.name === 'string' ? label.name : '';
+		if (name) batchLabelNames.set(String(label.id), name);
+		out.push({
+			kind: 'label',
+			label: {
+				id: String(label.id),
+				name,
+				color: typeof label.color === 'number' ? label.color : null,
+				deleted: !!label.deleted,
+				...(label.predefinedId ? { predefinedId: String(label.predefinedId) } : {}),
+			},
+		});
+	}
+	const labelAssociation = events['labels.association'];
+	for (const { association, type } of labelAssociation ? [labelAssociation] : []) {
+		// Message labels (label_message) are not a chat's; only chat labels are kept.
+		if (association.type !== 'label_jid' || !association.chatId || !association.labelId) continue;
+		const labelId = String(association.labelId);
+		out.push({
+			kind: 'chat.label',
+			chatId: jid(association.chatId),
+			labelId,
+			labelName: batchLabelNames.get(labelId) ?? context.labelName?.(labelId) ?? null,
+			added: type === 'add',
 		});
 	}
 

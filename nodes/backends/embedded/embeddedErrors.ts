@@ -187,3 +187,27 @@ export function fromBaileysError(error: unknown, session: string, what: string):
 		gatewayMessage: message,
 	});
 }
+
+/** WhatsApp's platform names of the WhatsApp Business apps (Android, iOS), as pairing reports them. */
+export const BUSINESS_PLATFORMS: readonly string[] = ['smba', 'smbi'];
+
+/** Labels asked of an account linked from a personal WhatsApp app (its platform says so). */
+export function personalAccountError(session: string, platform: string): GatewayError {
+	return new GatewayError(
+		EMBEDDED_LABEL,
+		'unsupported',
+		`Labels need WhatsApp Business: the embedded session "${session}" is linked to a personal WhatsApp account (its phone app reports platform "${platform}"). ` +
+			'Link the session to a WhatsApp Business account to use labels',
+	);
+}
+
+/** Nothing said about labels yet, by an account whose app is not known to be personal. */
+export function noLabelsKnownError(session: string): GatewayError {
+	return new GatewayError(
+		EMBEDDED_LABEL,
+		'notFound',
+		`No labels are known yet for the embedded session "${session}": WhatsApp sends a linked device the labels of a WhatsApp Business account with its app-state sync, ` +
+			'and the phone has sent none so far (labels need WhatsApp Business; a personal account has none). ' +
+			'Keep the phone online with WhatsApp Business open, or create or edit a label there, then retry',
+	);
+}

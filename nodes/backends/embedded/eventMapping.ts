@@ -26,6 +26,7 @@ const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
 	'message.reaction': 2,
 	chat: 3,
 	'chat.muted': 3,
+	'chat.label': 3,
 	'chat.deleted': 4,
 	'session.status': 5,
 };
@@ -116,6 +117,13 @@ export function toChatEvents(session: string, changes: readonly ChatChange[]): C
 				});
 				break;
 			}
+			case 'chat.label':
+				emit('chat.label', change.chatId, {
+					data: { labelId: change.labelId, labelName: change.labelName, added: change.added },
+					raw: { chatId: change.chatId, labelId: change.labelId, type: change.added ? 'add' : 'remove' },
+					dedupe: `chat.label:${change.chatId}:${change.labelId}:${change.added}:${now}`,
+				});
+				break;
 			case 'chat.deleted':
 				emit('chat.delete', change.chatId, { raw: change.raw, dedupe: `chat.delete:${change.chatId}:${now}` });
 				break;

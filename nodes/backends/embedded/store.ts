@@ -48,6 +48,16 @@ export interface StoredMedia {
 	fileEncSha256: string | null;
 }
 
+/** A WhatsApp Business label, as Baileys' `labels.edit` gave it. */
+export interface StoredLabel {
+	id: string;
+	name: string;
+	/** WhatsApp's colour index, 0–19. */
+	color: number | null;
+	deleted: boolean;
+	predefinedId?: string;
+}
+
 export interface StoredChat {
 	id: string;
 	name: string | null;
@@ -58,6 +68,8 @@ export interface StoredChat {
 	markedUnread?: boolean;
 	/** Unix seconds the chat is muted until, MUTED_ALWAYS for always, null when not muted; absent when unknown. */
 	mutedUntil?: number | null;
+	/** Ids of the labels on the chat (WhatsApp Business), as WhatsApp reported them. */
+	labels?: string[];
 	/** Newest message; kept when the messages are cleared, since WhatsApp still counts it. */
 	lastMessage: { key: StoredKey; timestamp: number } | null;
 	/** Oldest first. */
@@ -74,10 +86,15 @@ export interface StoreLimits {
 
 export const DEFAULT_STORE_LIMITS: StoreLimits = { maxChats: 2000, maxMessagesPerChat: 50, maxMessages: 20_000, saveDelayMs: 1000 };
 
+/** Labels kept at most (WhatsApp Business offers a few dozen; deleted ones are dropped). */
+export const MAX_LABELS = 1000;
+
 interface StoreFile {
 	version: 1;
 	chats: StoredChat[];
 	aliases: Record<string, string>;
+	/** Absent in files written before labels were kept. */
+	labels?: StoredLabel[];
 }
 
 /** Whether a stored chat is muted now (null when the store does not know). */
@@ -97,6 +114,8 @@ export class ChatStore {
 	private readonly chats = new Map<string, StoredChat>();
 	/** Other JIDs of a chat (phone number ↔ LID) → the JID WhatsApp uses for it. */
 	private readonly aliases = new Map<string, string>();
+	/** WhatsApp Business labels by id (not deleted ones). */
+	private readonly labelsById = new Map<string, StoredLabel>();
 	private messageCount = 0;
 	private saveTimer: NodeJS.Timeout | undefined;
 	private saving: Promise<void> | undefined;
@@ -124,6 +143,7 @@ export class ChatStore {
 			store.messageCount += chat.messages.length;
 		}
 		for (const [alias, id] of Object.entries(saved?.aliases ?? {})) store.aliases.set(alias, id);
+		for (const label of saved?.labels ?? []) store.labelsById.set(label.id, label);
 		return store;
 	}
 
@@ -255,6 +275,42 @@ export class ChatStore {
 		this.changed();
 	}
 
+	/** Labels WhatsApp reported (sorted by id, as WhatsApp numbers them). */
+	listLabels(): StoredLabel[] {
+		return [...this.labelsById.values()].sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+	}
+
+	get labelCount(): number {
+		return this.labelsById.size;
+	}
+
+	getLabel(id: string): StoredLabel | undefined {
+		return this.labelsById.get(id);
+	}
+
+	/** A label made or changed; a deleted one is forgotten and taken off every chat. */
+	putLabel(label: StoredLabel): void {
+		if (label.deleted) {
+			this.labelsById.delete(label.id);
+			for (const chat of this.chats.values()) if (chat.labels?.includes(label.id)) chat.labels = chat.labels.filter((id) => id !== label.id);
+		} else {
+			const known = this.labelsById.get(label.id);
+			// Baileys reports an edit with what changed; keep what it did not say.
+			this.labelsById.set(label.id, { ...known, ...label, name: label.name || known?.name || '', color: label.color ?? known?.color ?? null });
+			if (this.labelsById.size > MAX_LABELS) this.labelsById.delete(this.labelsById.keys().next().value as string);
+		}
+		this.changed();
+	}
+
+	/** Puts a label on a chat or takes it off. */
+	setChatLabel(jid: string, labelId: string, on: boolean): void {
+		const chat = on ? this.upsertChat(jid) : this.getChat(jid);
+		if (!chat) return;
+		const labels = (chat.labels ?? []).filter((id) => id !== labelId);
+		chat.labels = on ? [...labels, labelId] : labels;
+		this.changed();
+	}
+
 	get size(): { chats: number; messages: number } {
 		return { chats: this.chats.size, messages: this.messageCount };
 	}
@@ -289,7 +345,7 @@ export class ChatStore {
 	}
 
 	private snapshot(): StoreFile {
-		return { version: 1, chats: [...this.chats.values()], aliases: Object.fromEntries(this.aliases) };
+		return { version: 1, chats: [...this.chats.values()], aliases: Object.fromEntries(this.aliases), labels: [...this.labelsById.values()] };
 	}
 
 	private changed(): void {

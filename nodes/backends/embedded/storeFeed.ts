@@ -1,6 +1,6 @@
 /**
  * Feeds the local store from the decoded changes of each Baileys event batch (decodeBaileysEvents):
- * history, chats, contacts, messages and their updates. Runs for every socket of a session, for
+ * history, chats, contacts, messages and their updates, labels and the chats they are on. Runs for every socket of a session, for
  * the session's lifetime. Control messages never reach the store as messages (the decoder drops
  * them; a pin arrives as `message.pinned`).
  */
@@ -43,6 +43,12 @@ export function applyChangesToStore(store: ChatStore, changes: readonly ChatChan
 				break;
 			case 'message.deleted':
 				store.removeMessage(change.key.remoteJid, change.key.id);
+				break;
+			case 'label':
+				store.putLabel(change.label);
+				break;
+			case 'chat.label':
+				store.setChatLabel(change.chatId, change.labelId, change.added);
 				break;
 			case 'message.reaction':
 			case 'chat.muted': // kept through the `chat` change's mutedUntil

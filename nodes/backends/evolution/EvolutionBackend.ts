@@ -8,11 +8,15 @@ import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttp
 import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
+import { nameChatLabels } from '../labels';
+import { LookupMemo } from '../lookupMemo';
 import {
 	type BackendAnswer,
 	type ChatDetails,
+	type ChatLabels,
 	type ChatPicture,
 	type ChatSummary,
+	type LabelSummary,
 	type MediaFile,
 	type MediaLimits,
 	type MessageDetails,
@@ -26,7 +30,7 @@ import { EVOLUTION_CAPABILITIES } from './capabilities';
 import { EVOLUTION_LABEL, evolutionFailureIn, evolutionList, explainEvolutionError, isEvolutionArchiveFailure } from './EvolutionDialect';
 import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
 import { formatBytes, tooLarge } from '../../transport/download';
-import { hasMedia, toChatDetails, toChatSummary, toMediaFacts, toMessageSummary, type EvolutionKey, type EvolutionRecord } from './mapping';
+import { hasMedia, toChatDetails, toChatSummary, toLabelSummary, toMediaFacts, toMessageSummary, type EvolutionKey, type EvolutionRecord } from './mapping';
 import { MessageKeys } from './messageKeys';
 import { pageWindow } from './paging';
 
@@ -60,7 +64,9 @@ export class EvolutionBackend implements WhatsAppBackend {
 		});
 		const rows = evolutionList(data, 'chats');
 		// Evolution 2.2.x ignores take/skip and answers every chat: then the page is cut here.
-		return (rows.length > page.limit ? rows.slice(page.offset, page.offset + page.limit) : rows).map(toChatSummary);
+		const chats = (rows.length > page.limit ? rows.slice(page.offset, page.offset + page.limit) : rows).map(toChatSummary);
+		await nameChatLabels(chats, () => this.labelNames.get('all', () => this.listLabels()));
+		return chats;
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
@@ -180,6 +186,36 @@ export class EvolutionBackend implements WhatsAppBackend {
 		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
 	}
 
+	async listLabels(): Promise<LabelSummary[]> {
+		const data = await this.send({ method: 'GET', path: this.route('label', 'findLabels'), expect: 'json' });
+		return evolutionList(data, 'labels').map(toLabelSummary);
+	}
+
+	/**
+	 * Evolution has no "labels of a chat" route: its chat row (findChats) keeps the label ids of
+	 * the associations WhatsApp reported while Evolution was connected, named here from findLabels.
+	 */
+	async getChatLabels(chat: ChatRef): Promise<ChatLabels> {
+		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
+		const row = evolutionList(data, 'chats').find((candidate) => candidate.remoteJid === chat.jid);
+		if (!row) {
+			throw new GatewayError(this.label, 'notFound', `Evolution API has no chat ${chat.jid} in its store, so it cannot say its labels; check the number, or send or receive a message in the chat first`, { raw: data });
+		}
+		const summary = toChatSummary(row);
+		if (summary.labels === null) {
+			return {
+				labels: [],
+				raw: row,
+				note: 'Evolution API keeps no labels on this chat row: it records labels only from the associations WhatsApp reports while it is connected (and only with DATABASE_SAVE_DATA_CHATS=true)',
+			};
+		}
+		await nameChatLabels([summary], () => this.labelNames.get('all', () => this.listLabels()));
+		return { labels: summary.labels, raw: row };
+	}
+
+	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'add');
+	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'remove');
+
 	/** `connect` answers `{ code, base64, pairingCode }` while pairing, or the state once paired. */
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
 		const data = await this.connect();
@@ -217,6 +253,9 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	async release(): Promise<void> {}
 
+	/** The labels that name chat rows' label ids, read once per execution (all pages share it). */
+	private readonly labelNames = new LookupMemo<LabelSummary[]>();
+
 	/** Message keys and last messages looked up in Evolution's store, remembered for this execution. */
 	private readonly keys = new MessageKeys((where, page, pageSize) => this.findMessages(where, page, pageSize));
 
@@ -245,6 +284,11 @@ export class EvolutionBackend implements WhatsAppBackend {
 		}
 		const lastMessage = await this.keys.lastMessageOf(chat, archive ? 'archive' : 'unarchive');
 		return this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } });
+	}
+
+	/** `handleLabel` adds or removes the one label (Evolution answers `{ numberJid, labelId, add | remove }`). */
+	private handleLabel(chat: ChatRef, label: LabelSummary, action: 'add' | 'remove'): Promise<BackendAnswer> {
+		return this.answer({ method: 'POST', path: this.route('label', 'handleLabel'), body: { number: chat.jid, labelId: label.id, action } });
 	}
 
 	private async connect(phoneNumber?: string): Promise<Record<string, unknown>> {

@@ -27,6 +27,7 @@ export const EVOLUTION_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 	'chat.archive': ['CHATS_UPDATE'],
 	'chat.pin': ['CHATS_UPDATE'],
 	'chat.delete': ['CHATS_DELETE'],
+	'chat.label': ['LABELS_ASSOCIATION'],
 	'session.status': ['CONNECTION_UPDATE'],
 };
 

@@ -3,10 +3,11 @@
  * (Prisma rows): `findChats` rows `{ remoteJid, pushName, unreadCount, lastMessage }` and
  * `findMessages` records `{ key, pushName, messageType, message, messageTimestamp }`.
  */
+import { chatLabelIdsOf, labelSummary } from '../labels';
 import { mediaFactsOfContent } from '../mediaFile';
 import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';
-import type { ChatDetails, ChatSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, LabelSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 
 export interface EvolutionKey {
 	remoteJid: string;
@@ -37,8 +38,15 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 		muted: typeof raw.muted === 'boolean' ? raw.muted : null,
 		unreadCount: typeof raw.unreadCount === 'number' ? raw.unreadCount : null,
 		lastMessageTimestamp: unixSeconds(lastMessage?.messageTimestamp) ?? unixSeconds(raw.updatedAt),
+		// Evolution keeps the label ids WhatsApp associated with the chat (LABELS_ASSOCIATION) on its row.
+		labels: chatLabelIdsOf(raw.labels),
 		raw,
 	};
+}
+
+/** Evolution's `findLabels` rows `{ id, name, color, predefinedId }` (`id` is WhatsApp's label id; stored rows call it `labelId`). */
+export function toLabelSummary(raw: Record<string, unknown>): LabelSummary {
+	return labelSummary(raw.labelId ?? raw.id, raw.name, raw.color, undefined, raw);
 }
 
 export function toMessageSummary(raw: EvolutionRecord, chatId: string): MessageSummary {

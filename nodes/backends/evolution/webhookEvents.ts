@@ -55,6 +55,7 @@ const MAPPERS: Record<string, (item: any, context: Context) => ChatEvent[]> = {
 	CHATS_UPDATE: chatUpdated,
 	CHATS_DELETE: chatDeleted,
 	CONNECTION_UPDATE: connectionUpdated,
+	LABELS_ASSOCIATION: labelAssociated,
 };
 
 /** A stored message record `{ key, pushName, messageType, message, messageTimestamp }`; reactions arrive here too. */
@@ -191,6 +192,29 @@ function connectionUpdated(update: Data, { base, sent }: Context): ChatEvent[] {
 			chatId: null,
 			data: { status: update.state },
 			dedupeKey: `status:${update.state}:${sent}`,
+		},
+	];
+}
+
+/**
+ * Baileys' `labels.association` as Evolution forwards it: `{ instance, type: "add" | "remove",
+ * chatId, labelId }` (older releases nest `{ association: { chatId, labelId }, type }`). It names
+ * no label, so `labelName` is null unless a release sends one.
+ */
+function labelAssociated(item: Data, { base, sent }: Context): ChatEvent[] {
+	const association: Data = item.association && typeof item.association === 'object' ? { ...item.association, type: item.type } : item;
+	const chatId = typeof association.chatId === 'string' ? association.chatId : null;
+	const labelId = association.labelId;
+	if (!chatId || (typeof labelId !== 'string' && typeof labelId !== 'number')) return [];
+	const added = association.type !== 'remove';
+	const labelName = typeof association.labelName === 'string' ? association.labelName : null;
+	return [
+		{
+			...base,
+			event: 'chat.label',
+			chatId,
+			data: { labelId: String(labelId), labelName, added },
+			dedupeKey: `label:${chatId}:${labelId}:${added}:${sent}`,
 		},
 	];
 }

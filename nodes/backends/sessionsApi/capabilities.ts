@@ -1,5 +1,8 @@
-/** What the Sessions API gateway offers: it documents no list, pairing, status, logout, clear, mark-read, mute or chat-pin endpoints. */
+/** What the Sessions API gateway offers: it documents no list, label, pairing, status, logout, clear, mark-read, mute or chat-pin endpoints. */
 import type { Capabilities } from '../capabilities';
+
+const LABELS_ELSEWHERE =
+	'the Sessions API gateway documents no label endpoints; manage labels in the WhatsApp Business app, or use WAHA, Evolution API or the embedded connection';
 
 const PAIR_THERE = 'the Sessions API gateway documents no pairing endpoint; pair the session in the gateway itself';
 
@@ -15,6 +18,10 @@ export const SESSIONS_API_CAPABILITIES = {
 		clearMessages: 'the Sessions API gateway documents no endpoint that clears a chat; clear it on the phone',
 		getMessage:
 			'the Sessions API gateway documents no endpoint that reads a message or its media; the WhatsApp Chats Trigger gives each message as it arrives, or use WAHA, Evolution API or the embedded connection',
+		listLabels: LABELS_ELSEWHERE,
+		getChatLabels: LABELS_ELSEWHERE,
+		addChatLabel: LABELS_ELSEWHERE,
+		removeChatLabel: LABELS_ELSEWHERE,
 		getQr: PAIR_THERE,
 		requestPairingCode: PAIR_THERE,
 		getSessionStatus:

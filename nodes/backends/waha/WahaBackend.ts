@@ -7,16 +7,19 @@ import { withoutSecretFields } from '../../transport/secrets';
 import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
+import { KeyedQueue, nameChatLabels } from '../labels';
 import { LookupMemo } from '../lookupMemo';
 import { WAHA_CAPABILITIES } from './capabilities';
 import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
-import { toChatDetails, toChatSummary, toMediaFacts, toMessageSummary, wahaMediaOf } from './mapping';
+import { toChatDetails, toChatSummary, toLabelSummary, toMediaFacts, toMessageSummary, wahaMediaOf } from './mapping';
 import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
 import {
 	type BackendAnswer,
 	type ChatDetails,
+	type ChatLabels,
 	type ChatPicture,
 	type ChatSummary,
+	type LabelSummary,
 	type MediaFile,
 	type MediaLimits,
 	type MessageDetails,
@@ -61,7 +64,10 @@ export class WahaBackend implements WhatsAppBackend {
 
 	async listChats(page: Page): Promise<ChatSummary[]> {
 		const data = await this.send({ method: 'GET', path: ['api', this.session, 'chats'], query: { ...page }, expect: 'json' });
-		return wahaList(data, 'chats').map(toChatSummary);
+		const chats = wahaList(data, 'chats').map(toChatSummary);
+		// Engines whose chats carry label ids (WEBJS): named from one labels read.
+		await nameChatLabels(chats, () => this.labelNames.get('all', () => this.listLabels()));
+		return chats;
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
@@ -168,6 +174,19 @@ export class WahaBackend implements WhatsAppBackend {
 		return { raw: await this.send({ method: 'PUT', path: ['api', 'reaction'], body, expect: 'json' }), resolved };
 	}
 
+	async listLabels(): Promise<LabelSummary[]> {
+		const data = await this.send({ method: 'GET', path: ['api', this.session, 'labels'], expect: 'json' });
+		return wahaList(data, 'labels').map(toLabelSummary);
+	}
+
+	async getChatLabels(chat: ChatRef): Promise<ChatLabels> {
+		const raw = await this.send({ method: 'GET', path: this.chatLabelsPath(chat), trailingSlash: true, expect: 'json' });
+		return { labels: wahaList(raw, 'labels').map(toLabelSummary).map(({ id, name }) => ({ id, name })), raw };
+	}
+
+	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabels(chat, label, true);
+	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabels(chat, label, false);
+
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
 		const data = await this.send({ method: 'GET', path: ['api', this.session, 'auth', 'qr'], query: { format: 'raw' }, expect: 'json' });
 		const qr = (data as { value?: unknown })?.value;
@@ -204,6 +223,39 @@ export class WahaBackend implements WhatsAppBackend {
 	}
 
 	async release(): Promise<void> {}
+
+	/** The labels that name chat rows' label ids, read once per execution (all pages share it). */
+	private readonly labelNames = new LookupMemo<LabelSummary[]>();
+
+	/** Label writes of one chat, one at a time: WAHA's PUT replaces the chat's whole list. */
+	private readonly labelWrites = new KeyedQueue();
+
+	/**
+	 * WAHA's `PUT …/labels/chats/{chat}/` replaces the chat's labels: read them, change one, write
+	 * the whole list back, one chat at a time within the execution, so the other labels (also one
+	 * another item of the batch adds at the same time) stay. No change needed: no write.
+	 */
+	private changeChatLabels(chat: ChatRef, label: LabelSummary, add: boolean): Promise<BackendAnswer> {
+		return this.labelWrites.run(chat.jid, async () => {
+			const current = await this.getChatLabels(chat);
+			const ids = current.labels.map((known) => known.id);
+			const present = ids.includes(label.id);
+			if (present === add) {
+				return {
+					raw: current.raw,
+					note: add ? `Label "${label.name}" was already on the chat; nothing was changed` : `Label "${label.name}" was not on the chat; nothing was changed`,
+				};
+			}
+			const next = add ? [...ids, label.id] : ids.filter((id) => id !== label.id);
+			const raw = await this.send({ method: 'PUT', path: this.chatLabelsPath(chat), trailingSlash: true, body: { labels: next.map((id) => ({ id })) } });
+			return { raw };
+		});
+	}
+
+	/** WAHA's route is `/labels/chats/{chat}/`, with the trailing slash. */
+	private chatLabelsPath(chat: ChatRef): string[] {
+		return ['api', this.session, 'labels', 'chats', this.formatChatId(chat)];
+	}
 
 	/** The chat's last messages, read once per execution: items on one chat share the read (also while in flight). */
 	private readonly recentMessages = new LookupMemo<MessageSummary[]>();

@@ -3,9 +3,10 @@
  * pinned, unreadCount, timestamp | lastMessage | conversationTimestamp }` (by engine) and messages
  * `{ id, fromMe, from, participant, timestamp, body, hasMedia }`.
  */
+import { chatLabelIdsOf, labelSummary } from '../labels';
 import { mediaFactsOfContent, NO_MEDIA } from '../mediaFile';
 import { unixSeconds } from '../wireValues';
-import type { ChatDetails, ChatSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
+import type { ChatDetails, ChatSummary, LabelSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 import { wahaIdOf } from './WahaDialect';
 
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
@@ -25,6 +26,7 @@ export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 			unixSeconds(lastMessage?.timestamp) ??
 			unixSeconds(raw.conversationTimestamp) ??
 			unixSeconds(lastMessage?.messageTimestamp),
+		labels: chatLabelIdsOf(raw.labels),
 		raw,
 	};
 }
@@ -40,6 +42,11 @@ function mutedOf(raw: Record<string, unknown>): boolean | null {
 	if (typeof end !== 'number') return null;
 	// Seconds or milliseconds, by size; -1 (or any negative) is "always".
 	return end < 0 || (end > 1e11 ? end / 1000 : end) > Date.now() / 1000;
+}
+
+/** WAHA's labels `{ id, name, color (0–19), colorHex }`. */
+export function toLabelSummary(raw: Record<string, unknown>): LabelSummary {
+	return labelSummary(raw.id, raw.name, raw.color, raw.colorHex, raw);
 }
 
 export function toMessageSummary(raw: Record<string, unknown>, chatId: string): MessageSummary {

@@ -84,6 +84,22 @@ export function toChatEvents(envelope: WahaEnvelope, session: string): ChatEvent
 					dedupeKey: keyed('archive', payload.id, payload.archived, payload.timestamp),
 				},
 			];
+		case 'label.chat.added':
+		case 'label.chat.deleted': {
+			// `{ labelId, chatId, label: { id, name, color, colorHex } | null }`
+			const added = envelope.event === 'label.chat.added';
+			const labelId = payload.labelId ?? payload.label?.id;
+			if (labelId === undefined || labelId === null) return [];
+			return [
+				{
+					...base,
+					event: 'chat.label',
+					chatId: payload.chatId ?? null,
+					data: { labelId: String(labelId), labelName: typeof payload.label?.name === 'string' ? payload.label.name : null, added },
+					dedupeKey: keyed('label', payload.chatId, labelId, added, envelope.timestamp),
+				},
+			];
+		}
 		case 'session.status':
 			return [
 				{
