@@ -4,6 +4,7 @@
  * Parsing is strict on purpose: a value that passes can never change a request's path or query.
  */
 import { InvalidInputError } from './errors';
+import type { Identity } from './identity';
 
 export type ChatServer = 's.whatsapp.net' | 'g.us' | 'lid' | 'newsletter' | 'broadcast';
 
@@ -13,6 +14,8 @@ export interface ChatRef {
 	server: ChatServer;
 	/** Canonical JID, e.g. `919988066776@s.whatsapp.net`. */
 	jid: string;
+	/** Its phone number and LID, as far as the backend's resolution step (`resolveChat`) found them. */
+	identity?: Identity;
 }
 
 export interface MessageRef {

@@ -1,6 +1,6 @@
-import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { ChatRef } from '../../../backends/ids';
-import { chatLocator, readChat } from '../common';
+import { chatLocator, messageSummaryJson, readChat } from '../common';
 import type { OperationModule } from '../OperationModule';
 import { collectPages, listingFields, readListing, type Listing } from '../listing';
 
@@ -31,5 +31,5 @@ export const execute: OperationModule<Input>['execute'] = async (backend, { chat
 		backend: backend.label,
 		items: 'messages',
 	});
-	return messages.map((message) => ({ json: { ...message, raw: message.raw as IDataObject } }));
+	return messages.map((message) => ({ json: messageSummaryJson(message) }));
 };
