@@ -18,3 +18,4 @@ export { type HistoryChat, type HistorySyncSpec, type InboundMessageSpec } from 
 export { loadBaileys, type Baileys } from './baileys';
 export { connectClient, type ConnectOptions, type RecordedEvent, type TestClient } from './client';
 export { type WANode } from './nodes';
+export { addLidContact, injectLidMessage, pushLidHistory, pushLidMapping, type LidContact, type LidMessageSpec } from './lidAddressing';

@@ -6,7 +6,8 @@
 import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
-import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
+import { identityOf, type IdentityBook } from '../identity';
+import { canonicalJid, parseChatId, type ChatRef, type MessageRef } from '../ids';
 import type {
 	BackendAnswer,
 	ChatSummary,
@@ -63,13 +64,36 @@ export class EmbeddedBackend implements WhatsAppBackend {
 
 	async listChats(page: Page): Promise<ChatSummary[]> {
 		const connection = await this.pairedConnection();
-		return connection.store.listChats(page).map(toChatSummary);
+		return connection.store.listChats(page).map((chat) => toChatSummary(chat, connection.store.identities));
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
 		const connection = await this.pairedConnection();
 		const jid = connection.store.resolveChatId(chat.jid);
-		return connection.store.listMessages(jid, page).map((message) => toMessageSummary(message, chat.jid));
+		return connection.store.listMessages(jid, page).map((message) => toMessageSummary(message, chat.jid, connection.store.identities));
+	}
+
+	/**
+	 * A person chat as WhatsApp knows it: the JID the local store holds it under (a phone number
+	 * given for a chat WhatsApp addresses by its LID becomes that LID, as in the app-state index and
+	 * the message keys the phone itself uses), else its LID when one is known, else as given. Pairs
+	 * come from the store (messages, mappings, history) and from Baileys' own LID mapping store.
+	 */
+	async resolveChat(chat: ChatRef): Promise<ChatRef> {
+		if (chat.server !== 's.whatsapp.net' && chat.server !== 'lid') return chat;
+		const connection = await this.pairedConnection();
+		const { store } = connection;
+		let identity = store.identities.identify(chat.jid);
+		if (!identity.phone || !identity.lid) {
+			const learnt = await this.askBaileysMapping(connection, chat);
+			if (learnt) {
+				store.learnIdentity(learnt.lid, learnt.pn);
+				identity = store.identities.identify(chat.jid);
+			}
+		}
+		const stored = store.getChat(chat.jid);
+		const jid = stored?.id ?? identity.lid ?? chat.jid;
+		return { ...parseChatId(jid), identity };
 	}
 
 	archiveChat = (chat: ChatRef) => this.modifyChat(chat, 'archive', (lastMessages) => ({ archive: true, lastMessages }));
@@ -181,6 +205,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	}
 
 	// ------------------------------------------------------------------ helpers
+
+	/** Baileys' own LID mapping, within the timeout; unknown (or failing) stays unknown and the chat is used as given. */
+	private async askBaileysMapping(connection: SessionConnection, chat: ChatRef): Promise<{ lid: string; pn: string } | undefined> {
+		try {
+			return await withTimeout(connection.baileysLidMapping(chat.jid), this.timeoutMs, 'the LID look-up');
+		} catch {
+			return undefined;
+		}
+	}
 
 	/** The shared connection; the lease is taken once per backend (one execution) and given back in release(). */
 	private async connection(): Promise<SessionConnection> {
@@ -303,9 +336,10 @@ function sentSummary(sent: WAMessage | undefined): Record<string, unknown> {
 	};
 }
 
-function toChatSummary(chat: StoredChat): ChatSummary {
+function toChatSummary(chat: StoredChat, book: IdentityBook): ChatSummary {
 	return {
 		id: chat.id,
+		...book.identify(chat.id),
 		name: chat.name,
 		isGroup: chat.id.endsWith('@g.us'),
 		archived: chat.archived,
@@ -325,12 +359,17 @@ function toChatSummary(chat: StoredChat): ChatSummary {
 	};
 }
 
-function toMessageSummary(message: StoredMessage, chatId: string): MessageSummary {
+function toMessageSummary(message: StoredMessage, chatId: string, book: IdentityBook): MessageSummary {
+	const from = message.key.participant ?? (message.key.fromMe ? null : message.key.remoteJid);
+	const sender = from ? book.identify(from) : identityOf();
 	return {
 		id: message.key.id,
 		chatId,
+		...book.identify(chatId),
 		fromMe: message.key.fromMe,
-		from: message.key.participant ?? (message.key.fromMe ? null : message.key.remoteJid),
+		from,
+		fromPhone: sender.phone,
+		fromLid: sender.lid,
 		timestamp: message.timestamp,
 		text: message.text,
 		hasMedia: message.hasMedia,
