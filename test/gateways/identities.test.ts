@@ -113,6 +113,27 @@ describe('WAHA', () => {
 		expect(lookups()).toEqual([`GET /api/default/lids/${LID_PATH}`]);
 	});
 
+	test('a message given by the phone number, which WAHA keeps under the chat\'s LID: found by bare id, the LID looked up to prove it is the same chat', async () => {
+		gateway.state.wahaMessageById = true;
+		const stored = { id: `false_${LID}_3EB0TWIN0001`, timestamp: 1_600_000_000, from: LID, fromMe: false, body: 'old', hasMedia: false };
+		gateway.state.messages.set(LID, [stored]);
+		const [out] = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId: '3EB0TWIN0001', emoji: '👍' });
+		expect(gateway.requestsTo('PUT', '/api/reaction')[0].body).toEqual({ session: 'default', messageId: stored.id, reaction: '👍' });
+		expect(lookups()).toEqual([`GET /api/default/lids/${LID_PATH}`]);
+		expect(out).toMatchObject({ messageId: stored.id, phone: PHONE });
+
+		// A LID WAHA does not tie to this number is another chat: refused, nothing sent.
+		gateway.reset();
+		gateway.state.wahaMessageById = true;
+		gateway.state.messages.set('999888777666555@lid', [{ ...stored, id: 'false_999888777666555@lid_3EB0TWIN0002', from: '999888777666555@lid' }]);
+		const refused = await runChatsNode({
+			credentials: wahaCredentials(gateway),
+			parameters: { resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId: '3EB0TWIN0002', emoji: '👍' } as never,
+		});
+		expect(refused.error?.message).toContain('belongs to chat 999888777666555@lid');
+		expect(gateway.requestsTo('PUT', '/api/reaction')).toHaveLength(0);
+	});
+
 	describe('trigger', () => {
 		let counter = 0;
 		const envelope = (payload: Record<string, unknown>) => ({ id: `evt_id_${++counter}`, timestamp: Date.now(), event: 'message', session: 'default', me: { id: '15550001111@c.us' }, payload, engine: 'NOWEB' });

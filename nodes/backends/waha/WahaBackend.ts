@@ -157,6 +157,15 @@ export class WahaBackend implements WhatsAppBackend {
 	/** Set once the engine answered a LID route as a route it lacks (404 "Cannot GET", 501): not asked again. */
 	private lidRoutesMissing = false;
 
+	/** Whether a person JID WAHA gave is `chat` under its other id (a LID found for a phone number, or the reverse). */
+	private async sameChat(jid: string | null, chat: ChatRef): Promise<boolean> {
+		const ours = mergeIdentities(chat.identity, identityOf(chat.jid));
+		const theirs = identityOf(jid);
+		if (sameIdentity(theirs, ours)) return true;
+		if (!jid || (!theirs.lid && !theirs.phone) || (!ours.lid && !ours.phone)) return false;
+		return sameIdentity(mergeIdentities(theirs, await this.identityOf(parseChatId(jid))), ours);
+	}
+
 	/**
 	 * Look-ups for a list's rows: the first alone (an engine without the routes is then known and
 	 * asked no more), the rest a few at a time.
@@ -270,8 +279,8 @@ export class WahaBackend implements WhatsAppBackend {
 		const parts = splitWahaMessageId(serialized);
 		if (!parts || parts.id !== message.id) return undefined;
 		const chat = canonicalJid(parts.chat);
-		// The same chat under its other id (phone number ↔ LID) is still this chat.
-		if (chat !== message.chat.jid && !sameIdentity(identityOf(chat), mergeIdentities(message.chat.identity, identityOf(message.chat.jid)))) {
+		// The same chat under its other id (phone number ↔ LID, as WAHA's look-up says) is still this chat.
+		if (chat !== message.chat.jid && !(await this.sameChat(chat, message.chat))) {
 			throw new GatewayError(
 				this.label,
 				'notFound',
