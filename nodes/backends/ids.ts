@@ -28,6 +28,12 @@ export interface MessageRef {
 	participant?: string;
 	/** The backend's own id of the message as the backend gave it (WAHA's serialized id), when it looked it up. */
 	backendId?: string;
+	/**
+	 * The chat a serialized id names when that is the given chat's other form (a LID for a phone
+	 * number, or the reverse, e.g. a trigger item's `messageId` used with its `phone`): the
+	 * resolution step checks that both are one person and addresses the message's own chat.
+	 */
+	idChat?: ChatRef;
 }
 
 const SERVER_ALIASES: Record<string, ChatServer> = {
@@ -99,7 +105,8 @@ export function parseMessageId(input: unknown, chat: ChatRef, field = 'Message I
 	if (serialized) {
 		const [, fromMe, chatPart, id, participantPart] = serialized;
 		const messageChat = parseChatId(chatPart, field);
-		if (messageChat.jid !== chat.jid) {
+		const otherForm = isPersonServer(messageChat.server) && isPersonServer(chat.server) && messageChat.server !== chat.server;
+		if (messageChat.jid !== chat.jid && !otherForm) {
 			throw new InvalidInputError(field, value, `a message of the chat ${chat.jid} (this id belongs to ${messageChat.jid})`);
 		}
 		if (!BARE_MESSAGE_ID.test(id)) throw new InvalidInputError(field, value, expected);
@@ -108,10 +115,15 @@ export function parseMessageId(input: unknown, chat: ChatRef, field = 'Message I
 			id,
 			fromMe: fromMe === 'true',
 			participant: participantPart ? parseChatId(participantPart, field).jid : undefined,
+			...(otherForm ? { idChat: messageChat } : {}),
 		};
 	}
 	if (!BARE_MESSAGE_ID.test(value)) throw new InvalidInputError(field, value, expected);
 	return { chat, id: value };
+}
+
+function isPersonServer(server: ChatServer): boolean {
+	return server === 's.whatsapp.net' || server === 'lid';
 }
 
 /** WAHA and its webhooks write person chats as `@c.us`. */

@@ -134,6 +134,24 @@ describe('WAHA', () => {
 		expect(gateway.requestsTo('PUT', '/api/reaction')).toHaveLength(0);
 	});
 
+	test('react using a trigger item\'s phone and its LID-form message id: sent with that id, the LID checked to be this number', async () => {
+		const messageId = `false_${LID}_3EB0FROMLID1`;
+		const [out] = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId, emoji: '🙏' });
+		expect(gateway.requestsTo('PUT', '/api/reaction')[0].body).toEqual({ session: 'default', messageId, reaction: '🙏' });
+		expect(out).toMatchObject({ chatId: LID, phone: PHONE, lid: LID, messageId });
+		expect(lookups()).toEqual([`GET /api/default/lids/${LID_PATH}`]);
+
+		gateway.reset();
+		const refused = await runChatsNode({
+			credentials: wahaCredentials(gateway),
+			parameters: { resource: 'message', operation: 'react', chatId: chat('+15550009999'), messageId, emoji: '🙏' } as never,
+		});
+		expect(refused.error?.message).toBe(
+			`Invalid Message ID "${messageId}": expected a message of the chat 15550009999@s.whatsapp.net (this id belongs to ${LID}, another person)`,
+		);
+		expect(gateway.requestsTo('PUT', '/api/reaction')).toHaveLength(0);
+	});
+
 	describe('trigger', () => {
 		let counter = 0;
 		const envelope = (payload: Record<string, unknown>) => ({ id: `evt_id_${++counter}`, timestamp: Date.now(), event: 'message', session: 'default', me: { id: '15550001111@c.us' }, payload, engine: 'NOWEB' });
