@@ -1,4 +1,5 @@
 /** The trigger's choices (events, chats, groups, own messages) as one predicate over events. */
+import { identityOf } from '../backends/identity';
 import { canonicalJid, parseChatId } from '../backends/ids';
 import type { ChatEvent, TriggerEvent } from '../backends/ChatEvent';
 
@@ -18,11 +19,16 @@ export function makeEventFilter(options: EventFilterOptions): (event: ChatEvent)
 		.filter(Boolean)
 		.map((chat) => parseChatId(chat, 'Only These Chats').jid);
 	const onlyChats = chats.length ? new Set(chats) : null;
+	// A chat given by phone number matches events naming it by LID (and the reverse), when the event knows both.
+	const onlyPhones = new Set(chats.map((chat) => identityOf(chat).phone).filter(Boolean));
+	const onlyLids = new Set(chats.map((chat) => identityOf(chat).lid).filter(Boolean));
+	const chatListed = (event: ChatEvent, chat: string | null) =>
+		(!!chat && onlyChats!.has(chat)) || (!!event.phone && onlyPhones.has(event.phone)) || (!!event.lid && onlyLids.has(event.lid));
 
 	return (event) => {
 		if (!events.has(event.event)) return false;
 		const chat = canonicalJid(event.chatId);
-		if (onlyChats && (!chat || !onlyChats.has(chat))) return false;
+		if (onlyChats && !chatListed(event, chat)) return false;
 		if (options.ignoreGroups && chat?.endsWith('@g.us')) return false;
 		// Own messages include what this very workflow sends: ignoring them prevents loops.
 		if (options.ignoreOwnMessages && event.fromMe === true && event.event.startsWith('message')) return false;

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IHookFunctions, INodeExecutionData, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 import type { ChatEvent, TriggerEvent } from '../backends/ChatEvent';
+import { identifiedEvent } from '../backends/identity';
 import { makeEventFilter } from './eventFilter';
 import { recentEventsOf } from './recentEvents';
 
@@ -35,5 +36,7 @@ export function eventSelector(ctx: Context, dedupe: { refuseWhenFull?: boolean }
 	});
 	const windowMs = (options.dedupeWindowSeconds ?? 600) * 1000;
 	const recent = recentEventsOf(ctx.getWorkflow().id ?? '', ctx.getNode().id, windowMs);
-	return (events, deliveryId) => recent.keepNew(events.filter(accepts), { deliveryId, refuseWhenFull: dedupe.refuseWhenFull });
+	// Every event gets its chat's (and sender's) phone number and LID before it is filtered and de-duplicated.
+	return (events, deliveryId) =>
+		recent.keepNew(events.map((event) => identifiedEvent(event)).filter(accepts), { deliveryId, refuseWhenFull: dedupe.refuseWhenFull });
 }

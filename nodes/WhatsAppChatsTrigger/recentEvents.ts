@@ -36,6 +36,26 @@ function fingerprint(key: string): string {
 	return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }
 
+/**
+ * The event's de-dup key, and the same key with the chat written in each of its other known forms
+ * (`<phone>@s.whatsapp.net`, `<phone>@c.us`, `<lid>`): the first delivery that knows both forms
+ * makes a later one in either form a repeat.
+ */
+export function dedupeKeysOf(event: ChatEvent): string[] {
+	const keys = [event.dedupeKey];
+	const chatId = event.chatId;
+	if (!chatId || !event.dedupeKey.includes(chatId)) return keys;
+	const forms = new Set<string>();
+	if (event.phone) {
+		forms.add(`${event.phone}@s.whatsapp.net`);
+		forms.add(`${event.phone}@c.us`);
+	}
+	if (event.lid) forms.add(event.lid);
+	forms.delete(chatId);
+	for (const form of forms) keys.push(event.dedupeKey.split(chatId).join(form));
+	return keys;
+}
+
 export class RecentEvents {
 	/** Fingerprint → when it was first seen; insertion order is time order. */
 	private readonly seen = new Map<string, number>();
@@ -62,9 +82,10 @@ export class RecentEvents {
 		if (deliveryKey && this.seen.has(deliveryKey)) return [];
 		const newKeys = new Set<string>(deliveryKey ? [deliveryKey] : []);
 		const fresh = events.filter((event) => {
-			const key = fingerprint(`event\u0000${event.dedupeKey}`);
-			if (this.seen.has(key) || newKeys.has(key)) return false;
-			newKeys.add(key);
+			// The same change named with the chat's LID or its phone number is one change.
+			const keys = dedupeKeysOf(event).map((dedupeKey) => fingerprint(`event\u0000${dedupeKey}`));
+			if (keys.some((key) => this.seen.has(key) || newKeys.has(key))) return false;
+			for (const key of keys) newKeys.add(key);
 			return true;
 		});
 		if (this.seen.size + newKeys.size > this.maxKeys) {

@@ -27,6 +27,13 @@ export interface ChatEvent {
 	session: string;
 	/** Chat in the backend's own notation; null for session-wide events. */
 	chatId: string | null;
+	/**
+	 * The chat's phone number (E.164 digits) and LID (`…@lid`) where known, null otherwise; events
+	 * with a sender also carry `data.fromPhone` / `data.fromLid` next to `data.from`. Backends set
+	 * what their payloads say; the trigger completes the rest from the ids (see eventIdentity).
+	 */
+	phone?: string | null;
+	lid?: string | null;
 	messageId?: string;
 	fromMe?: boolean;
 	/** Unix seconds when the change happened (or was received, when the backend does not say). */

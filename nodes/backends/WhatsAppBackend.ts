@@ -68,6 +68,9 @@ export interface BackendAnswer {
 
 export interface ChatSummary {
 	id: string;
+	/** The chat's phone number (E.164 digits) and LID (`…@lid`), when known; null for groups and unknowns. */
+	phone?: string | null;
+	lid?: string | null;
 	name: string | null;
 	isGroup: boolean;
 	archived: boolean | null;
@@ -111,8 +114,14 @@ export interface MessageSummary {
 	id: string;
 	chatId: string;
 	fromMe: boolean | null;
+	/** The chat's phone number and LID, when known. */
+	phone?: string | null;
+	lid?: string | null;
 	/** Sender in groups (participant), or the chat for direct messages. */
 	from: string | null;
+	/** The sender's phone number and LID, when known. */
+	fromPhone?: string | null;
+	fromLid?: string | null;
 	timestamp: number | null;
 	text: string | null;
 	hasMedia: boolean | null;
@@ -187,6 +196,13 @@ export interface WhatsAppBackend {
 	/** Chat and message ids in this backend's own notation (e.g. WAHA `@c.us`). */
 	formatChatId(chat: ChatRef): string;
 	formatMessageId(message: MessageRef): string;
+	/**
+	 * The resolution step for an input chat (run once per item before its operation): the chat as
+	 * this backend must address it (e.g. the LID a phone number is known by), with what is known of
+	 * its phone number and LID in `identity`. Fails, before any request of the operation, when the
+	 * backend needs a form of the id that cannot be found. Backends without it use the chat as given.
+	 */
+	resolveChat?(chat: ChatRef): Promise<ChatRef>;
 
 	listChats(page: Page): Promise<ChatSummary[]>;
 	listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]>;

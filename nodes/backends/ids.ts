@@ -4,6 +4,7 @@
  * Parsing is strict on purpose: a value that passes can never change a request's path or query.
  */
 import { InvalidInputError } from './errors';
+import type { Identity } from './identity';
 
 export type ChatServer = 's.whatsapp.net' | 'g.us' | 'lid' | 'newsletter' | 'broadcast';
 
@@ -13,6 +14,8 @@ export interface ChatRef {
 	server: ChatServer;
 	/** Canonical JID, e.g. `919988066776@s.whatsapp.net`. */
 	jid: string;
+	/** Its phone number and LID, as far as the backend's resolution step (`resolveChat`) found them. */
+	identity?: Identity;
 }
 
 export interface MessageRef {
@@ -25,6 +28,12 @@ export interface MessageRef {
 	participant?: string;
 	/** The backend's own id of the message as the backend gave it (WAHA's serialized id), when it looked it up. */
 	backendId?: string;
+	/**
+	 * The chat a serialized id names when that is the given chat's other form (a LID for a phone
+	 * number, or the reverse, e.g. a trigger item's `messageId` used with its `phone`): the
+	 * resolution step checks that both are one person and addresses the message's own chat.
+	 */
+	idChat?: ChatRef;
 }
 
 const SERVER_ALIASES: Record<string, ChatServer> = {
@@ -96,7 +105,8 @@ export function parseMessageId(input: unknown, chat: ChatRef, field = 'Message I
 	if (serialized) {
 		const [, fromMe, chatPart, id, participantPart] = serialized;
 		const messageChat = parseChatId(chatPart, field);
-		if (messageChat.jid !== chat.jid) {
+		const otherForm = isPersonServer(messageChat.server) && isPersonServer(chat.server) && messageChat.server !== chat.server;
+		if (messageChat.jid !== chat.jid && !otherForm) {
 			throw new InvalidInputError(field, value, `a message of the chat ${chat.jid} (this id belongs to ${messageChat.jid})`);
 		}
 		if (!BARE_MESSAGE_ID.test(id)) throw new InvalidInputError(field, value, expected);
@@ -105,10 +115,15 @@ export function parseMessageId(input: unknown, chat: ChatRef, field = 'Message I
 			id,
 			fromMe: fromMe === 'true',
 			participant: participantPart ? parseChatId(participantPart, field).jid : undefined,
+			...(otherForm ? { idChat: messageChat } : {}),
 		};
 	}
 	if (!BARE_MESSAGE_ID.test(value)) throw new InvalidInputError(field, value, expected);
 	return { chat, id: value };
+}
+
+function isPersonServer(server: ChatServer): boolean {
+	return server === 's.whatsapp.net' || server === 'lid';
 }
 
 /** WAHA and its webhooks write person chats as `@c.us`. */

@@ -45,10 +45,12 @@ test('an inbound message starts one execution with the documented item', async (
 		event: 'message',
 		session: 'test',
 		chatId: contact(1),
+		phone: contact(1).split('@')[0],
+		lid: null,
 		messageId: injected.key.id,
 		fromMe: false,
 		timestamp: injected.messageTimestamp,
-		data: { text: 'Where is order #55?', from: contact(1), hasMedia: false },
+		data: { text: 'Where is order #55?', from: contact(1), fromPhone: contact(1).split('@')[0], fromLid: null, hasMedia: false },
 		raw: expect.anything(),
 	});
 	expect(trigger.executions.every((items) => items.length === 1)).toBe(true);

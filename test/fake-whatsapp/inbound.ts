@@ -129,6 +129,8 @@ export interface HistorySyncSpec {
 	/** Default 'INITIAL_BOOTSTRAP'. */
 	syncType?: 'INITIAL_BOOTSTRAP' | 'RECENT' | 'PUSH_NAME' | 'ON_DEMAND';
 	progress?: number;
+	/** LID ↔ phone-number pairs (HistorySync.phoneNumberToLidMappings → Baileys' `lidPnMappings`). */
+	lidPnMappings?: Array<{ lid: string; pn: string }>;
 }
 
 /**
@@ -142,6 +144,7 @@ export function buildHistorySync(B: Baileys, me: { pnUser: string }, spec: Histo
 		syncType,
 		progress: spec.progress ?? 100,
 		chunkOrder: 0,
+		phoneNumberToLidMappings: (spec.lidPnMappings ?? []).map((pair) => ({ lidJid: pair.lid, pnJid: pair.pn })),
 		conversations: (spec.chats ?? []).map((chat) => ({
 			id: chat.id,
 			name: chat.name,

@@ -22,3 +22,4 @@ export { type ProfilePictureSetting } from './profilePicture';
 export { FakeMediaServer, mediaMessage, startFakeMediaServer, type BlobRequest, type FakeMediaType, type UploadedMedia } from './media';
 export { chatSettingOf, type ChatSetting } from './chatSettings';
 export { type ReadReceipt } from './readReceipts';
+export { addLidContact, injectLidMessage, pushLidHistory, pushLidMapping, type LidContact, type LidMessageSpec } from './lidAddressing';

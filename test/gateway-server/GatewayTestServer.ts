@@ -45,6 +45,8 @@ export interface GatewayState {
 	sessionConfigs: Map<string, Record<string, unknown>>;
 	/** WAHA: whether the engine offers `GET /api/{session}/chats/all/messages/{id}` (GOWS, NOWEB). */
 	wahaMessageById: boolean;
+	/** WAHA: LID JID → phone digits its LID routes know; null for an engine without the routes (404 "Cannot GET"). */
+	wahaLids: Map<string, string> | null;
 }
 
 export const TEST_API_KEY = 'test-key-do-not-leak-7f3a';
@@ -59,6 +61,7 @@ export class GatewayTestServer {
 		messages: new Map(),
 		sessionConfigs: new Map(),
 		wahaMessageById: false,
+		wahaLids: new Map(),
 	};
 	latencyMs = 0;
 	/** Most requests being answered at the same moment since the last reset. */

@@ -93,7 +93,21 @@ function putChatLabels(request: RecordedRequest, chatId: string, state: GatewayS
 	return ok({});
 }
 
+/** `GET /api/{session}/lids/{lid}` and `/lids/pn/{phone}`: `{ lid, pn }` (pn as `@c.us`), nulls for an unknown id. */
+function lidLookup(request: RecordedRequest, id: string, byPhone: boolean, state: GatewayState): ScriptedAnswer {
+	if (!state.wahaLids) return { status: 404, body: { statusCode: 404, message: `Cannot GET ${request.path}`, error: 'Not Found' } };
+	if (byPhone) {
+		const digits = id.split('@')[0];
+		const lid = [...state.wahaLids].find(([, phone]) => phone === digits)?.[0] ?? null;
+		return ok({ lid, pn: `${digits}@c.us` });
+	}
+	const phone = state.wahaLids.get(id);
+	return ok({ lid: id, pn: phone ? `${phone}@c.us` : null });
+}
+
 export const wahaRoutes: Route[] = [
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/lids/pn/${S}$`), answer: guarded((req, [, id], state) => lidLookup(req, id, true, state)) },
+	{ method: 'GET', pattern: new RegExp(`^/api/${S}/lids/${S}$`), answer: guarded((req, [, id], state) => lidLookup(req, id, false, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/overview$`), answer: guarded((req, _p, state) => overview(req, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/chats/${S}/picture$`), answer: guarded((_r, [, chatId], state) => ok({ url: pictureOf(state, chatId) })) },
 	{

@@ -76,7 +76,7 @@ describe('Evolution chat operations', () => {
 		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`]);
 		expect(gateway.requests[0].body).toEqual({ chat: JID, archive });
 		expectKeyOnEveryRequest();
-		expect(result.output).toEqual([{ json: { success: true, chatId: JID, ...fields, raw: { chatId: JID, archived: true } }, pairedItem: { item: 0 } }]);
+		expect(result.output).toEqual([{ json: { success: true, chatId: JID, phone: '919988066776', lid: null, ...fields, raw: { chatId: JID, archived: true } }, pairedItem: { item: 0 } }]);
 	});
 
 	test('markUnread looks up the last message, then sends POST /chat/markChatUnread', async () => {
@@ -86,7 +86,7 @@ describe('Evolution chat operations', () => {
 		expect(gateway.requests[1].body).toEqual({ lastMessage, chat: JID });
 		expectKeyOnEveryRequest();
 		expect(result.output).toEqual([
-			{ json: { success: true, chatId: JID, unread: true, raw: { chatId: JID, markedChatUnread: true } }, pairedItem: { item: 0 } },
+			{ json: { success: true, chatId: JID, phone: '919988066776', lid: null, unread: true, raw: { chatId: JID, markedChatUnread: true } }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -132,7 +132,7 @@ describe('Evolution chat operations', () => {
 		expect(result.output[9].json).toMatchObject({ id: '120363000009@g.us', name: 'Contact 9', isGroup: true, unreadCount: 0, archived: null, pinned: null });
 		expect(result.output[0].json).toMatchObject({ id: '919988000000@s.whatsapp.net', isGroup: false, lastMessageTimestamp: 1_700_000_000 });
 		expect(Object.keys(result.output[0].json).sort()).toEqual(
-			['id', 'name', 'isGroup', 'archived', 'pinned', 'muted', 'unreadCount', 'lastMessageTimestamp', 'labels', 'raw'].sort(),
+			['id', 'phone', 'lid', 'name', 'isGroup', 'archived', 'pinned', 'muted', 'unreadCount', 'lastMessageTimestamp', 'labels', 'raw'].sort(),
 		);
 	});
 

@@ -39,3 +39,21 @@ test('a gateway without a chat list says to type the chat instead', async () => 
 	);
 	expect(gateway.requests).toHaveLength(0);
 });
+
+test('one row per chat: a chat listed by its LID and by its phone number is one entry, found by either', async () => {
+	const saved = gateway.state.chats;
+	gateway.state.chats = [
+		{ id: '184069530861739@lid', name: null, timestamp: 1_700_000_300 },
+		{ id: '919988011122@c.us', name: 'Priya', timestamp: 1_700_000_100 },
+	];
+	gateway.state.wahaLids = new Map([['184069530861739@lid', '919988011122']]);
+	try {
+		const all = await searchChats.call(context(wahaCredentials(gateway)));
+		expect(all.results).toEqual([{ name: 'Priya (184069530861739@lid)', value: '184069530861739@lid' }]);
+		const byPhone = await searchChats.call(context(wahaCredentials(gateway)), '+91 99880 11122');
+		expect(byPhone.results.map((r) => r.value)).toEqual(['184069530861739@lid']);
+	} finally {
+		gateway.state.chats = saved;
+		gateway.state.wahaLids = new Map();
+	}
+});

@@ -30,6 +30,8 @@ test.each([
 	expect(result.output[0].json).toEqual({
 		success: true,
 		chatId: '919988066776@s.whatsapp.net',
+		phone: '919988066776',
+		lid: null,
 		...fields,
 		raw: { success: true, jid: '919988066776@s.whatsapp.net', message },
 	});

@@ -97,7 +97,7 @@ describe('gateway trigger: the test webhook call ends the manual run with its ev
 				const hmac = createHmac('sha512', SECRET).update(raw).digest('hex');
 				return { body, raw, headers: { 'X-Webhook-Hmac': hmac, 'X-Webhook-Hmac-Algorithm': 'sha512', 'X-Webhook-Timestamp': String(Date.now()) } };
 			},
-			{ event: 'message', chatId: CHAT, messageId: `false_${CHAT}_LISTEN1`, data: { text: 'test event', from: CHAT, hasMedia: false } },
+			{ event: 'message', chatId: CHAT, messageId: `false_${CHAT}_LISTEN1`, data: { text: 'test event', from: CHAT, fromPhone: '919988066776', fromLid: null, hasMedia: false } },
 		],
 		[
 			'a Sessions API post',

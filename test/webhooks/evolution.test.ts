@@ -121,7 +121,7 @@ describe('Evolution events become ChatEvents', () => {
 				chatId: CHAT,
 				messageId: '3EB0AAAA0001',
 				fromMe: false,
-				data: { emoji, removed, reactionMessageId: '3EB0REACT01', from: CHAT },
+				data: { emoji, removed, reactionMessageId: '3EB0REACT01', from: CHAT, fromPhone: '919988066776', fromLid: null },
 				dedupeKey: 'reaction:3EB0REACT01',
 			}),
 		]);

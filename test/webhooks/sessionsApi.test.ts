@@ -34,9 +34,11 @@ test('a delivery with the shared secret is mapped, with the body in raw', async 
 		event: 'message.reaction',
 		session: 'e67a00be-ed45-4356-9488-049cabb9895d',
 		chatId: '919988066776@s.whatsapp.net',
+		phone: '919988066776',
+		lid: null,
 		messageId: 'MSG1',
 		timestamp: 1_700_000_000,
-		data: { emoji: '❤️', from: '919988066776@s.whatsapp.net' },
+		data: { emoji: '❤️', from: '919988066776@s.whatsapp.net', fromPhone: '919988066776', fromLid: null },
 		raw: reaction,
 	});
 });

@@ -1,8 +1,9 @@
 /** Parameters and output shapes shared by several operations. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { InvalidInputError } from '../../backends/errors';
+import { chatIdentityFields, identifiedChatRow, identifiedMessageRow, identityOf, mergeIdentities, type Identity } from '../../backends/identity';
 import { parseChatId, parseMessageId, type ChatRef, type MessageRef } from '../../backends/ids';
-import type { BackendAnswer, WhatsAppBackend } from '../../backends/WhatsAppBackend';
+import type { BackendAnswer, ChatSummary, MessageSummary, WhatsAppBackend } from '../../backends/WhatsAppBackend';
 
 export const chatLocator: INodeProperties = {
 	displayName: 'Chat',
@@ -54,9 +55,26 @@ export function readPositiveInteger(ctx: IExecuteFunctions, name: string, label:
 	return value;
 }
 
+/** What is known of a chat's phone number and LID: what its resolution found, else what its id says. */
+export function identityOfChat(chat: ChatRef): Identity {
+	return mergeIdentities(chat.identity, identityOf(chat.jid));
+}
+
 /** The output of every chat action: the same fields on every backend, the backend's answer in `raw`. */
 export function chatResult(backend: WhatsAppBackend, chat: ChatRef, fields: IDataObject, answer: BackendAnswer): INodeExecutionData[] {
-	return [{ json: { success: true, chatId: backend.formatChatId(chat), ...fields, raw: answer.raw as IDataObject } }];
+	return [
+		{ json: { success: true, chatId: backend.formatChatId(chat), ...chatIdentityFields(identityOfChat(chat)), ...fields, raw: answer.raw as IDataObject } },
+	];
+}
+
+/** A chat row of a list (Chat → Get Many): `phone` and `lid` after `id`, `raw` as given. */
+export function chatSummaryJson(chat: ChatSummary): IDataObject {
+	return { ...identifiedChatRow(chat), raw: chat.raw as IDataObject };
+}
+
+/** A message row (Get Messages): the chat's `phone`/`lid` after `chatId`, the sender's `fromPhone`/`fromLid` after `from`. */
+export function messageSummaryJson(message: MessageSummary): IDataObject {
+	return { ...identifiedMessageRow(message), raw: message.raw as IDataObject };
 }
 
 export function messageResult(
@@ -70,6 +88,7 @@ export function messageResult(
 			json: {
 				success: true,
 				chatId: backend.formatChatId(message.chat),
+				...chatIdentityFields(identityOfChat(message.chat)),
 				messageId: backend.formatMessageId(answer.resolved ?? message),
 				...fields,
 				raw: answer.raw as IDataObject,

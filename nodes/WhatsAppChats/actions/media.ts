@@ -1,8 +1,9 @@
 /** The Download Media fields (Message: Get, Chat: Get Messages) and how a message's media becomes binary data on its item. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { InvalidInputError } from '../../backends/errors';
 import type { MediaLimits, MessageSummary, WhatsAppBackend } from '../../backends/WhatsAppBackend';
 import { readMediaLimits } from './options';
+import { messageSummaryJson } from './common';
 
 export const downloadMediaField = (description: string): INodeProperties => ({
 	displayName: 'Download Media',
@@ -47,7 +48,7 @@ export async function messageItem(
 	message: MessageSummary,
 	media: MediaRequest | undefined,
 ): Promise<INodeExecutionData> {
-	const item: INodeExecutionData = { json: { ...message, raw: message.raw as IDataObject } };
+	const item: INodeExecutionData = { json: messageSummaryJson(message) };
 	if (!media || message.hasMedia === false) return item;
 	const file = await backend.downloadMedia(message, media.limits);
 	if (file) item.binary = { [media.property]: await ctx.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType) };

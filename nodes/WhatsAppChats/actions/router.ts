@@ -16,6 +16,7 @@ import * as message from './message';
 import { toNodeError } from './nodeErrors';
 import type { OperationModule } from './OperationModule';
 import { readBatchOptions, type BatchOptions } from './options';
+import { resolveInputChats } from './resolveChats';
 import * as session from './session';
 
 const resources: Record<string, Record<string, OperationModule<any>>> = {
@@ -71,7 +72,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (!item.ok) throw item.error;
 				try {
 					// One time budget per item, shared by its look-ups, its request and their retries.
-					return await withItemBudget(budgetMs, () => operation.execute(backend, item.input, this));
+					return await withItemBudget(budgetMs, async () => operation.execute(backend, await resolveInputChats(backend, item.input), this));
 				} catch (error) {
 					throw redactError(toNodeError(node, error, itemIndex), secrets);
 				}

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { refusalOf } from '../../backends/capabilities';
+import { identifiedChatRow, mergeChatRows } from '../../backends/identity';
 import { PAGE_SIZE } from '../actions/listing';
 
 /** The "From List" mode of the Chat field: chats from the backend, filtered by name or id. */
@@ -12,14 +13,22 @@ export async function searchChats(this: ILoadOptionsFunctions, filter?: string, 
 		}
 		const offset = Number(paginationToken ?? 0);
 		// Never more than a page, even from a gateway that ignores the limit.
-		const chats = (await backend.listChats({ limit: PAGE_SIZE, offset })).slice(0, PAGE_SIZE);
+		const listed = (await backend.listChats({ limit: PAGE_SIZE, offset })).slice(0, PAGE_SIZE);
+		// One row per chat: its LID row and its phone row are one (found by either id or name).
+		const chats = mergeChatRows(listed.map((chat) => identifiedChatRow(chat)));
 		const needle = filter?.trim().toLowerCase();
 		const matching = needle
-			? chats.filter((chat) => chat.id.toLowerCase().includes(needle) || chat.name?.toLowerCase().includes(needle))
+			? chats.filter(
+					(chat) =>
+						chat.id.toLowerCase().includes(needle) ||
+						chat.name?.toLowerCase().includes(needle) ||
+						(chat.phone && needle.replace(/[^\d]/g, '') && chat.phone.includes(needle.replace(/[^\d]/g, ''))) ||
+						chat.lid?.includes(needle),
+				)
 			: chats;
 		return {
 			results: matching.map((chat) => ({ name: chat.name ? `${chat.name} (${chat.id})` : chat.id, value: chat.id })),
-			paginationToken: chats.length === PAGE_SIZE ? String(offset + PAGE_SIZE) : undefined,
+			paginationToken: listed.length === PAGE_SIZE ? String(offset + PAGE_SIZE) : undefined,
 		};
 	} finally {
 		await backend.release();

@@ -38,6 +38,8 @@ export type ChatChange =
 	| { kind: 'chat.cleared'; chatId: string }
 	/** Another JID (phone number ↔ LID) of the same chat. */
 	| { kind: 'chat.alias'; alias: string; chatId: string }
+	/** A LID and a phone-number JID of one person (a group sender's `participantAlt`, a `lid-mapping.update`). */
+	| { kind: 'identity'; lid: string; pn: string }
 	| { kind: 'contact'; chatId: string; name: string }
 	/** A message with chat content (control messages never are one); `from` is the sender's JID. */
 	| { kind: 'message'; message: StoredMessage; origin: MessageOrigin; from: string | null; raw: RawCopy | null }

@@ -6,6 +6,7 @@
 import type { AnyMessageContent, ChatModification, WAMessage, WASocket } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import { offers } from '../capabilities';
 import { GatewayError } from '../errors';
+import { identityOf, type IdentityBook } from '../identity';
 import { canonicalJid, parseChatId, type ChatRef, type MessageRef } from '../ids';
 import { labelSummary } from '../labels';
 import {
@@ -95,7 +96,30 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
 		const connection = await this.pairedConnection();
 		const jid = connection.store.resolveChatId(chat.jid);
-		return connection.store.listMessages(jid, page).map((message) => toMessageSummary(message, chat.jid));
+		return connection.store.listMessages(jid, page).map((message) => toMessageSummary(message, chat.jid, connection.store.identities));
+	}
+
+	/**
+	 * A person chat as WhatsApp knows it: the JID the local store holds it under (a phone number
+	 * given for a chat WhatsApp addresses by its LID becomes that LID, as in the app-state index and
+	 * the message keys the phone itself uses), else its LID when one is known, else as given. Pairs
+	 * come from the store (messages, mappings, history) and from Baileys' own LID mapping store.
+	 */
+	async resolveChat(chat: ChatRef): Promise<ChatRef> {
+		if (chat.server !== 's.whatsapp.net' && chat.server !== 'lid') return chat;
+		const connection = await this.pairedConnection();
+		const { store } = connection;
+		let identity = store.identities.identify(chat.jid);
+		if (!identity.phone || !identity.lid) {
+			const learnt = await this.askBaileysMapping(connection, chat);
+			if (learnt) {
+				store.learnIdentity(learnt.lid, learnt.pn);
+				identity = store.identities.identify(chat.jid);
+			}
+		}
+		const stored = store.getChat(chat.jid);
+		const jid = stored?.id ?? identity.lid ?? chat.jid;
+		return { ...parseChatId(jid), identity };
 	}
 
 	/** From the local store: what WhatsApp told this session about the chat (no request to WhatsApp). */
@@ -113,10 +137,10 @@ export class EmbeddedBackend implements WhatsAppBackend {
 		const last = stored.lastMessage;
 		const lastStored = last ? connection.store.findMessage(stored.id, last.key.id) : undefined;
 		const lastMessage = lastStored
-			? toMessageSummary(lastStored, chat.jid)
+			? toMessageSummary(lastStored, chat.jid, connection.store.identities)
 			: last
 				? // Cleared or trimmed from the store: only its key and time are known.
-					{ ...toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid), hasMedia: null }
+					{ ...toMessageSummary({ key: last.key, timestamp: last.timestamp, text: null, hasMedia: false }, chat.jid, connection.store.identities), hasMedia: null }
 				: null;
 		return { ...toChatSummary(stored, connection.store), pictureUrl: null, lastMessage };
 	}
@@ -214,7 +238,7 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	async getMessage(message: MessageRef): Promise<MessageDetails> {
 		const connection = await this.pairedConnection();
 		const stored = this.storedMessage(connection, message);
-		return { ...toMessageSummary(stored, message.chat.jid), ...mediaFactsOf(stored) };
+		return { ...toMessageSummary(stored, message.chat.jid, connection.store.identities), ...mediaFactsOf(stored) };
 	}
 
 	/**
@@ -346,6 +370,15 @@ export class EmbeddedBackend implements WhatsAppBackend {
 	}
 
 	// ------------------------------------------------------------------ helpers
+
+	/** Baileys' own LID mapping, within the timeout; unknown (or failing) stays unknown and the chat is used as given. */
+	private async askBaileysMapping(connection: SessionConnection, chat: ChatRef): Promise<{ lid: string; pn: string } | undefined> {
+		try {
+			return await withTimeout(connection.baileysLidMapping(chat.jid), this.timeoutMs, 'the LID look-up');
+		} catch {
+			return undefined;
+		}
+	}
 
 	/** The shared connection; the lease is taken once per backend (one execution) and given back in release(). */
 	private async connection(): Promise<SessionConnection> {
@@ -563,8 +596,10 @@ function chatLabelsOf(chat: StoredChat | undefined, store: ChatStore): ChatSumma
 }
 
 function toChatSummary(chat: StoredChat, store: ChatStore): ChatSummary {
+	const book = store.identities;
 	return {
 		id: chat.id,
+		...book.identify(chat.id),
 		name: chat.name,
 		isGroup: chat.id.endsWith('@g.us'),
 		archived: chat.archived,
@@ -587,15 +622,20 @@ function toChatSummary(chat: StoredChat, store: ChatStore): ChatSummary {
 	};
 }
 
-function toMessageSummary(message: StoredMessage, chatId: string): MessageSummary {
+function toMessageSummary(message: StoredMessage, chatId: string, book: IdentityBook): MessageSummary {
 	// The media's download details (its key) never leave the store; its facts do.
 	const { media, ...rest } = message;
 	const facts = media ? { type: media.type, mimeType: media.mimeType, fileName: media.fileName, fileSize: media.fileSize } : undefined;
+	const from = message.key.participant ?? (message.key.fromMe ? null : message.key.remoteJid);
+	const sender = from ? book.identify(from) : identityOf();
 	return {
 		id: message.key.id,
 		chatId,
+		...book.identify(chatId),
 		fromMe: message.key.fromMe,
-		from: message.key.participant ?? (message.key.fromMe ? null : message.key.remoteJid),
+		from,
+		fromPhone: sender.phone,
+		fromLid: sender.lid,
 		timestamp: message.timestamp,
 		text: message.text,
 		hasMedia: message.hasMedia,

@@ -116,6 +116,38 @@ export class SessionConnection {
 		return this.state;
 	}
 
+	/** Pairs Baileys knows for the person chats of the store whose other id the store lacks. */
+	private async learnBaileysLidMappings(store: ChatStore): Promise<void> {
+		try {
+			for (const chat of store.listChats({ limit: store.limits.maxChats, offset: 0 })) {
+				if (!/@(s\.whatsapp\.net|lid)$/.test(chat.id)) continue;
+				const known = store.identities.identify(chat.id);
+				if (known.phone && known.lid) continue;
+				const pair = await this.baileysLidMapping(chat.id);
+				if (pair) store.learnIdentity(pair.lid, pair.pn);
+			}
+		} catch (error) {
+			this.logger.warn(error, 'reading Baileys LID mappings failed');
+		}
+	}
+
+	/**
+	 * What Baileys 7 itself knows of a person's other id (its LID mapping, kept in the auth state's
+	 * `lid-mapping` keys, including pairs learnt from device look-ups that come with no event):
+	 * through `signalRepository.lidMapping.getPNForLID` on an open socket for a LID, read locally
+	 * (never a USync to WhatsApp) for a phone number. Undefined when it knows nothing.
+	 */
+	async baileysLidMapping(jid: string): Promise<{ lid: string; pn: string } | undefined> {
+		const [user, server] = jid.split('@');
+		const sock = this.state === 'open' ? this.sock : undefined;
+		if (server === 'lid') {
+			const pn = sock ? await sock.signalRepository.lidMapping.getPNForLID(jid) : (await this.auth.keys.get('lid-mapping', [`${user}_reverse`]))[`${user}_reverse`];
+			return pn ? { lid: jid, pn: pn.includes('@') ? pn : `${pn}@s.whatsapp.net` } : undefined;
+		}
+		const lidUser = (await this.auth.keys.get('lid-mapping', [user]))[user];
+		return typeof lidUser === 'string' && lidUser ? { lid: `${lidUser}@lid`, pn: jid } : undefined;
+	}
+
 	/** The open socket, waiting for a (re)connect up to `timeoutMs`; fails fast when it cannot open. */
 	async whenOpen(timeoutMs: number): Promise<WASocket> {
 		await this.wiping;
@@ -376,6 +408,9 @@ export class SessionConnection {
 		} catch (error) {
 			this.logger.warn(error, 'local store update failed');
 		}
+		// Baileys 7 keeps a history sync's LID ↔ phone pairs in its own mapping store only (its event
+		// buffer drops `lidPnMappings`): the store asks it about the chats it holds.
+		if (events['messaging-history.set']) void this.learnBaileysLidMappings(store);
 		const update = events['connection.update'];
 		if (update && sock === this.sock) this.onConnectionUpdate(sock, update);
 		for (const listener of this.listeners) {

@@ -36,6 +36,9 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 	const decodeMessage = (message: WAMessage, origin: MessageOrigin) => {
 		const alt = message.key.remoteJidAlt;
 		if (alt && message.key.remoteJid) out.push({ kind: 'chat.alias', alias: jid(alt), chatId: jid(message.key.remoteJid) });
+		// A group sender's other id (Baileys 7: `participantAlt`, its phone number when it writes by LID, or the reverse).
+		const participantAlt = message.key.participantAlt;
+		if (participantAlt && message.key.participant) out.push(identityPair(jid(message.key.participant), jid(participantAlt)));
 		const content = contentOf(message.message);
 		const stored = storedMessageOf(B, message, content);
 		if (stored) {
@@ -73,6 +76,11 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 		for (const mapping of history.lidPnMappings ?? []) out.push({ kind: 'chat.alias', alias: jid(mapping.pn), chatId: jid(mapping.lid) });
 		for (const message of history.messages) decodeMessage(message, 'history');
 		decodeContacts(history.contacts);
+	}
+	// Baileys 7 learnt that a LID is a phone number's (from the phone's app state, a usync, a message).
+	const mapping = (events as { 'lid-mapping.update'?: { lid?: string; pn?: string } })['lid-mapping.update'];
+	for (const pair of Array.isArray(mapping) ? mapping : mapping ? [mapping] : []) {
+		if (pair?.lid && pair?.pn) out.push(identityPair(jid(pair.lid), jid(pair.pn)));
 	}
 	for (const chat of events['chats.upsert'] ?? []) if (chat.id) out.push({ kind: 'chat', chatId: jid(chat.id), fields: chatFields(B, chat, false), origin: 'upsert', raw: null });
 	for (const update of events['chats.update'] ?? []) {
@@ -167,6 +175,11 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 		out.push({ kind: 'chat.cleared', chatId: jid(deleted.jid) });
 	}
 	return out;
+}
+
+/** A LID / phone-number pair, whichever of the two comes first. */
+function identityPair(a: string, b: string): ChatChange {
+	return a.endsWith('@lid') ? { kind: 'identity', lid: a, pn: b } : { kind: 'identity', lid: b, pn: a };
 }
 
 /** Chat fields as the store keeps them; `update` marks Baileys' incremental chats.update. */

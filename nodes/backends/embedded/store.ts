@@ -5,6 +5,7 @@
  * `lastMessages` WhatsApp needs and completes a bare message id into a full key.
  */
 import { MUTED_ALWAYS } from './ChatChange';
+import { IdentityBook, lidOfJid, phoneOfJid } from '../identity';
 import type { FileCipher } from './sessionCrypto';
 import { loadStoreFile, saveStoreFile } from './storeFile';
 
@@ -82,9 +83,11 @@ export interface StoreLimits {
 	maxMessages: number;
 	/** How long changes wait before they are written (several changes share a write). */
 	saveDelayMs: number;
+	/** LID ↔ phone-number pairs kept (learnt from messages, mappings and history); the oldest go first. */
+	maxIdentities: number;
 }
 
-export const DEFAULT_STORE_LIMITS: StoreLimits = { maxChats: 2000, maxMessagesPerChat: 50, maxMessages: 20_000, saveDelayMs: 1000 };
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxChats: 2000, maxMessagesPerChat: 50, maxMessages: 20_000, saveDelayMs: 1000, maxIdentities: 20_000 };
 
 /** Labels kept at most (WhatsApp Business offers a few dozen; deleted ones are dropped). */
 export const MAX_LABELS = 1000;
@@ -92,9 +95,12 @@ export const MAX_LABELS = 1000;
 interface StoreFile {
 	version: 1;
 	chats: StoredChat[];
+	/** Other JIDs of a chat (written before identities were kept; read into them). */
 	aliases: Record<string, string>;
 	/** Absent in files written before labels were kept. */
 	labels?: StoredLabel[];
+	/** `[lid, phone digits]` pairs, oldest first. */
+	identities?: Array<[string, string]>;
 }
 
 /** Whether a stored chat is muted now (null when the store does not know). */
@@ -112,8 +118,8 @@ export type ChatFieldChange = Partial<Pick<StoredChat, 'name' | 'archived' | 'pi
 
 export class ChatStore {
 	private readonly chats = new Map<string, StoredChat>();
-	/** Other JIDs of a chat (phone number ↔ LID) → the JID WhatsApp uses for it. */
-	private readonly aliases = new Map<string, string>();
+	/** Who is who: LID ↔ phone number, bounded; a chat is found under either of its JIDs. */
+	readonly identities: IdentityBook;
 	/** WhatsApp Business labels by id (not deleted ones). */
 	private readonly labelsById = new Map<string, StoredLabel>();
 	private messageCount = 0;
@@ -130,7 +136,9 @@ export class ChatStore {
 		private readonly file: string,
 		readonly limits: StoreLimits,
 		private readonly cipher: FileCipher | undefined,
-	) {}
+	) {
+		this.identities = new IdentityBook(limits.maxIdentities);
+	}
 
 	/** `cipher` seals the file (a session always passes its own); without it the file is plain JSON. */
 	static async open(file: string, limits: Partial<StoreLimits> = {}, cipher?: FileCipher): Promise<ChatStore> {
@@ -142,14 +150,19 @@ export class ChatStore {
 			store.chats.set(chat.id, chat);
 			store.messageCount += chat.messages.length;
 		}
-		for (const [alias, id] of Object.entries(saved?.aliases ?? {})) store.aliases.set(alias, id);
+		for (const [alias, id] of Object.entries(saved?.aliases ?? {})) store.identities.learnFrom(alias, id);
+		for (const pair of Array.isArray(saved?.identities) ? saved.identities : []) {
+			if (Array.isArray(pair)) store.identities.learn(pair[0], pair[1]);
+		}
 		for (const label of saved?.labels ?? []) store.labelsById.set(label.id, label);
 		return store;
 	}
 
-	/** The JID the store knows the chat by (following phone-number/LID aliases). */
+	/** The JID the store knows the chat by (its other form, phone number ↔ LID, when only that one is stored). */
 	resolveChatId(jid: string): string {
-		return this.chats.has(jid) ? jid : (this.aliases.get(jid) ?? jid);
+		if (this.chats.has(jid)) return jid;
+		const other = this.identities.otherJid(jid);
+		return other && this.chats.has(other) ? other : jid;
 	}
 
 	getChat(jid: string): StoredChat | undefined {
@@ -194,10 +207,41 @@ export class ChatStore {
 		return keys;
 	}
 
+	/** Another JID of the chat `jid` (phone number ↔ LID): learnt as one identity. */
 	addAlias(alias: string, jid: string): void {
-		if (alias === jid || this.aliases.get(alias) === jid) return;
-		this.aliases.set(alias, jid);
+		if (alias !== jid) this.learnIdentity(alias, jid);
+	}
+
+	/**
+	 * Learns that two JIDs (a LID and a phone-number JID, either order) are one person. When the
+	 * store holds a chat under each, they become one chat: the one with the newer activity keeps
+	 * its id, the other's messages and known fields join it.
+	 */
+	learnIdentity(a: string, b: string): void {
+		const [lid, pn] = lidOfJid(a) ? [a, b] : [b, a];
+		if (!lidOfJid(lid) || !phoneOfJid(pn)) return;
+		if (!this.identities.learn(lid, pn)) return;
+		const lidChat = this.chats.get(lidOfJid(lid)!);
+		const pnChat = this.chats.get(`${phoneOfJid(pn)}@s.whatsapp.net`);
+		if (lidChat && pnChat) this.mergeChats(lidChat, pnChat);
 		this.changed();
+	}
+
+	private mergeChats(a: StoredChat, b: StoredChat): void {
+		const [keep, gone] = byActivity(a, b) <= 0 ? [a, b] : [b, a];
+		this.chats.delete(gone.id);
+		keep.name ??= gone.name;
+		keep.archived ??= gone.archived;
+		keep.pinned ??= gone.pinned;
+		keep.unreadCount = keep.unreadCount === null && gone.unreadCount === null ? null : (keep.unreadCount ?? 0) + (gone.unreadCount ?? 0);
+		keep.markedUnread = keep.markedUnread || gone.markedUnread || undefined;
+		if (!keep.lastMessage || (gone.lastMessage && gone.lastMessage.timestamp > keep.lastMessage.timestamp)) keep.lastMessage = gone.lastMessage;
+		const ids = new Set(keep.messages.map((message) => message.key.id));
+		const joined = [...keep.messages, ...gone.messages.filter((message) => !ids.has(message.key.id))];
+		joined.sort((x, y) => x.timestamp - y.timestamp);
+		keep.messages = joined;
+		this.messageCount = [...this.chats.values()].reduce((sum, chat) => sum + chat.messages.length, 0);
+		this.trimChat(keep);
 	}
 
 	upsertChat(jid: string, change: ChatFieldChange = {}): StoredChat {
@@ -223,7 +267,6 @@ export class ChatStore {
 		if (!chat) return;
 		this.messageCount -= chat.messages.length;
 		this.chats.delete(chat.id);
-		for (const [alias, id] of this.aliases) if (id === chat.id) this.aliases.delete(alias);
 		this.changed();
 	}
 
@@ -345,7 +388,7 @@ export class ChatStore {
 	}
 
 	private snapshot(): StoreFile {
-		return { version: 1, chats: [...this.chats.values()], aliases: Object.fromEntries(this.aliases), labels: [...this.labelsById.values()] };
+		return { version: 1, chats: [...this.chats.values()], aliases: {}, identities: this.identities.pairs(), labels: [...this.labelsById.values()] };
 	}
 
 	private changed(): void {

@@ -22,6 +22,9 @@ export function applyChangesToStore(store: ChatStore, changes: readonly ChatChan
 			case 'chat.alias':
 				store.addAlias(change.alias, change.chatId);
 				break;
+			case 'identity':
+				store.learnIdentity(change.lid, change.pn);
+				break;
 			case 'contact':
 				// Only name chats we know; contacts alone do not make chats.
 				if (store.getChat(change.chatId)) store.upsertChat(change.chatId, { name: change.name });

@@ -9,6 +9,7 @@ import type { ConnectionCredentials } from '../createBackend';
 import { GatewayError } from '../errors';
 import { sessionStatusChange, type ChatChange } from './ChatChange';
 import type { SessionConnection } from './connection';
+import { identifiedEvent } from '../identity';
 import { toChatEvents } from './eventMapping';
 import { sessionPaths } from './paths';
 import { acquireSession } from './SessionRegistry';
@@ -43,7 +44,9 @@ class TriggerFanOut {
 
 	private deliver(changes: readonly ChatChange[]): void {
 		triggerFeedWork.mappedBatches++;
-		const events = toChatEvents(this.connection.session, changes);
+		// Phone numbers and LIDs from what the store learnt (this batch's mappings included: it is applied first).
+		const book = this.connection.store.identities;
+		const events = toChatEvents(this.connection.session, changes).map((event) => identifiedEvent(event, book));
 		if (events.length === 0) return;
 		for (const receiver of [...this.receivers]) {
 			for (const event of events) {

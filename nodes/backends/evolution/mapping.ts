@@ -6,6 +6,7 @@
 import { chatLabelIdsOf, labelSummary } from '../labels';
 import { mediaFactsOfContent } from '../mediaFile';
 import { MEDIA_MESSAGE_TYPES, messageHasMedia, messageText } from '../messageContent';
+import { identityOf, mergeIdentities, sameIdentity } from '../identity';
 import { unixSeconds } from '../wireValues';
 import type { ChatDetails, ChatSummary, LabelSummary, MediaFacts, MessageSummary } from '../WhatsAppBackend';
 
@@ -16,7 +17,7 @@ export interface EvolutionKey {
 	participant?: string;
 }
 
-export type EvolutionRecord = Record<string, unknown> & { key?: Partial<EvolutionKey> & { remoteJidAlt?: string } };
+export type EvolutionRecord = Record<string, unknown> & { key?: Partial<EvolutionKey> & { remoteJidAlt?: string; participantAlt?: string } };
 
 /** Media by Evolution's `messageType` (e.g. `documentWithCaptionMessage`) or by the message body. */
 export function hasMedia(record: EvolutionRecord): boolean {
@@ -27,8 +28,12 @@ export function hasMedia(record: EvolutionRecord): boolean {
 export function toChatSummary(raw: Record<string, unknown>): ChatSummary {
 	const id = String(raw.remoteJid ?? '');
 	const lastMessage = raw.lastMessage as EvolutionRecord | undefined;
+	// The row's other id (`remoteJidAlt`, on the row or its last message's key): a LID or a phone JID by its server part.
+	const lastKey = lastMessage?.key;
+	const alt = raw.remoteJidAlt ?? (lastKey && canonical(lastKey.remoteJid) === canonical(id) ? lastKey.remoteJidAlt : undefined);
 	return {
 		id,
+		...identityOf(id, alt),
 		name: typeof raw.pushName === 'string' && raw.pushName ? raw.pushName : typeof raw.name === 'string' ? raw.name : null,
 		isGroup: id.endsWith('@g.us'),
 		// Evolution's chat rows hold neither the archived nor the pinned flag.
@@ -52,11 +57,22 @@ export function toLabelSummary(raw: Record<string, unknown>): LabelSummary {
 export function toMessageSummary(raw: EvolutionRecord, chatId: string): MessageSummary {
 	const key = raw.key ?? {};
 	const participant = typeof key.participant === 'string' && key.participant ? key.participant : typeof raw.participant === 'string' && raw.participant ? raw.participant : null;
+	// Evolution 2.3.7 keys records by phone JID with the LID in `remoteJidAlt`, 2.4 the reverse: both are the chat.
+	const chat = identityOf(key.remoteJid, key.remoteJidAlt);
+	const own = identityOf(chatId);
+	const chatIdentity = sameIdentity(chat, own) || canonical(key.remoteJid) === canonical(chatId) ? mergeIdentities(own, chat) : own;
+	const from = participant ?? (typeof key.remoteJid === 'string' ? key.remoteJid : null);
+	// `from` is the participant in groups, else the chat's key (as Evolution gives it): its ids are those.
+	const sender = participant ? identityOf(participant, key.participantAlt) : chatIdentity;
 	return {
 		id: String(key.id ?? ''),
 		chatId,
+		phone: chatIdentity.phone,
+		lid: chatIdentity.lid,
 		fromMe: typeof key.fromMe === 'boolean' ? key.fromMe : null,
-		from: participant ?? (typeof key.remoteJid === 'string' ? key.remoteJid : null),
+		from,
+		fromPhone: from ? sender.phone : null,
+		fromLid: from ? sender.lid : null,
 		timestamp: unixSeconds(raw.messageTimestamp),
 		text: messageText(raw.message),
 		hasMedia: hasMedia(raw),
@@ -80,4 +96,8 @@ export function toChatDetails(raw: Record<string, unknown>, chatId: string): Cha
 /** Media facts of a stored record, from its message body. */
 export function toMediaFacts(raw: EvolutionRecord): MediaFacts {
 	return mediaFactsOfContent(raw.message);
+}
+
+function canonical(jid: unknown): string | null {
+	return typeof jid === 'string' ? jid.replace(/@c\.us$/, '@s.whatsapp.net') : null;
 }

@@ -5,6 +5,7 @@
  * delivery, so it tells repeats apart for changes that carry no id of their own.
  */
 import type { ChatEvent } from '../ChatEvent';
+import { identityOf } from '../identity';
 import { canonicalJid } from '../ids';
 import { messageText } from '../messageContent';
 import { unixSeconds } from '../wireValues';
@@ -36,7 +37,29 @@ export function toChatEvents(envelope: EvolutionEnvelope, receivedAtMs: number):
 	};
 	const items = Array.isArray(envelope.data) ? envelope.data : [envelope.data];
 	const mapper = MAPPERS[evolutionEventName(envelope.event)];
-	return mapper ? items.flatMap((item) => (item === null || item === undefined ? [] : mapper(item, context))) : [];
+	return mapper
+		? items.flatMap((item) => (item === null || item === undefined ? [] : mapper(item, context).map((event) => withKeyIdentities(event, item))))
+		: [];
+}
+
+/**
+ * The other ids a record's key names (Baileys 7 through Evolution): `remoteJidAlt` is the chat's
+ * other id — the LID in 2.3.7, where `remoteJid` is the phone JID; the phone JID in 2.4, where
+ * `remoteJid` is the LID; told apart by their server part, not by the version — and, in groups,
+ * `participantAlt` the sender's.
+ */
+function withKeyIdentities(event: ChatEvent, item: Data): ChatEvent {
+	const key: Data = (item?.key && typeof item.key === 'object' ? item.key : item) ?? {};
+	const sameChat = typeof key.remoteJid === 'string' && canonicalJid(key.remoteJid) === canonicalJid(event.chatId);
+	const chat = identityOf(event.chatId, sameChat ? key.remoteJidAlt : undefined);
+	const out: ChatEvent = { ...event, phone: chat.phone, lid: chat.lid };
+	if ('from' in event.data) {
+		const isGroup = String(event.chatId ?? '').endsWith('@g.us');
+		const alt = isGroup ? key.participantAlt : event.fromMe ? undefined : key.remoteJidAlt;
+		const from = identityOf(event.data.from, sameChat || isGroup ? alt : undefined);
+		out.data = { ...event.data, fromPhone: from.phone, fromLid: from.lid };
+	}
+	return out;
 }
 
 interface Context {

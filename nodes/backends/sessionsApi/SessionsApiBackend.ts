@@ -5,7 +5,7 @@
  */
 import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttpClient';
 import { offers, refusalOf, refuseLacking, type Refused } from '../capabilities';
-import { GatewayError } from '../errors';
+import { GatewayError, InvalidInputError } from '../errors';
 import type { ChatRef, MessageRef } from '../ids';
 import type { BackendAnswer, MediaFile, Operation, PinDuration, WhatsAppBackend } from '../WhatsAppBackend';
 import { SESSIONS_API_CAPABILITIES } from './capabilities';
@@ -38,6 +38,17 @@ export class SessionsApiBackend implements WhatsAppBackend {
 	/** No message of this gateway is ever read (no list, no get), so there is no media to download. */
 	downloadMedia(): Promise<MediaFile | null> {
 		return Promise.reject(refusalOf(this.capabilities, 'getMessage'));
+	}
+
+	/** The gateway addresses people by phone number only, and has no way to find the one behind a LID. */
+	async resolveChat(chat: ChatRef): Promise<ChatRef> {
+		if (chat.server !== 'lid') return chat;
+		throw new InvalidInputError(
+			'Chat',
+			chat.jid,
+			'a phone number or a @s.whatsapp.net / @g.us chat id: the Sessions API addresses people by phone number and cannot look up ' +
+				'the number behind a LID; use the phone field of the trigger item or of Chat → Get Many, or the contact on the phone',
+		);
 	}
 
 	archiveChat = (chat: ChatRef) => this.send({ method: 'POST', path: this.chatPath(chat, 'archive') });

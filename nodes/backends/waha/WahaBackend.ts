@@ -6,7 +6,8 @@ import type { GatewayHttpClient, HttpRequest } from '../../transport/GatewayHttp
 import { withoutSecretFields } from '../../transport/secrets';
 import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
-import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
+import { identityOf, mergeIdentities, sameIdentity, type Identity } from '../identity';
+import { canonicalJid, parseChatId, toCus, type ChatRef, type MessageRef } from '../ids';
 import { KeyedQueue, nameChatLabels } from '../labels';
 import { LookupMemo } from '../lookupMemo';
 import { WAHA_CAPABILITIES } from './capabilities';
@@ -33,6 +34,8 @@ import {
 
 /** How many recent messages are searched to complete a bare message id into a serialized one. */
 const MESSAGE_LOOKUP_DEPTH = 100;
+/** LID look-ups of one chat list run this many at a time. */
+const LID_LOOKUP_CONCURRENCY = 8;
 
 /** Mark Read reaches back this far: the newest 100 messages of the last 30 days (the local store's depth and more). */
 const MARK_READ_RANGE = { messages: 100, days: 30 };
@@ -67,7 +70,23 @@ export class WahaBackend implements WhatsAppBackend {
 		const chats = wahaList(data, 'chats').map(toChatSummary);
 		// Engines whose chats carry label ids (WEBJS): named from one labels read.
 		await nameChatLabels(chats, () => this.labelNames.get('all', () => this.listLabels()));
+		// A chat listed by its LID: its phone number from WAHA's LID routes (once per LID per execution),
+		// so it and its phone-number row are one row.
+		const hidden = chats.filter((chat) => chat.lid && !chat.phone);
+		await this.eachLookup(hidden, async (chat) => {
+			chat.phone = (await this.identityOf(parseChatId(chat.lid!))).phone;
+		});
 		return chats;
+	}
+
+	/**
+	 * A chat given by LID gets its phone number from WAHA (for the output). WAHA is addressed with
+	 * the id as given: its engines map a phone number to the LID WhatsApp uses themselves (NOWEB and
+	 * GOWS through Baileys 7's own mapping), so a phone number costs no look-up here.
+	 */
+	async resolveChat(chat: ChatRef): Promise<ChatRef> {
+		if (chat.server !== 'lid') return chat;
+		return { ...chat, identity: mergeIdentities(chat.identity, await this.identityOf(chat)) };
 	}
 
 	async listMessages(chat: ChatRef, page: Page & { downloadMedia: boolean }): Promise<MessageSummary[]> {
@@ -77,7 +96,14 @@ export class WahaBackend implements WhatsAppBackend {
 			query: { limit: page.limit, offset: page.offset, downloadMedia: page.downloadMedia },
 			expect: 'json',
 		});
-		return wahaList(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat)));
+		const messages = wahaList(data, 'messages').map((raw) => toMessageSummary(raw, this.formatChatId(chat), chat.identity));
+		// Senders known only by LID (group members WhatsApp hides): their phone numbers, once per LID.
+		const hidden = messages.filter((message) => message.fromLid && !message.fromPhone);
+		await this.eachLookup(hidden, async (message) => {
+			message.fromPhone = (await this.identityOf(parseChatId(message.fromLid!))).phone;
+			if (message.lid === message.fromLid) message.phone ??= message.fromPhone;
+		});
+		return messages;
 	}
 
 	/** The chat's row of `chats/overview`, asked for by id (`ids`); matched here too, for WAHA releases that ignore the filter. */
@@ -257,6 +283,59 @@ export class WahaBackend implements WhatsAppBackend {
 		return ['api', this.session, 'labels', 'chats', this.formatChatId(chat)];
 	}
 
+	/** Phone number ↔ LID look-ups, once per id per execution (also while in flight). */
+	private readonly identities = new LookupMemo<Identity>();
+	/** Set once the engine answered a LID route as a route it lacks (404 "Cannot GET", 501): not asked again. */
+	private lidRoutesMissing = false;
+
+	/** Whether a person JID WAHA gave is `chat` under its other id (a LID found for a phone number, or the reverse). */
+	private async sameChat(jid: string | null, chat: ChatRef): Promise<boolean> {
+		const ours = mergeIdentities(chat.identity, identityOf(chat.jid));
+		const theirs = identityOf(jid);
+		if (sameIdentity(theirs, ours)) return true;
+		if (!jid || (!theirs.lid && !theirs.phone) || (!ours.lid && !ours.phone)) return false;
+		return sameIdentity(mergeIdentities(theirs, await this.identityOf(parseChatId(jid))), ours);
+	}
+
+	/**
+	 * Look-ups for a list's rows: the first alone (an engine without the routes is then known and
+	 * asked no more), the rest a few at a time.
+	 */
+	private async eachLookup<T>(rows: T[], lookUp: (row: T) => Promise<void>): Promise<void> {
+		if (rows.length === 0 || this.lidRoutesMissing) return;
+		await lookUp(rows[0]);
+		for (let start = 1; start < rows.length && !this.lidRoutesMissing; start += LID_LOOKUP_CONCURRENCY) {
+			await Promise.all(rows.slice(start, start + LID_LOOKUP_CONCURRENCY).map(lookUp));
+		}
+	}
+
+	/**
+	 * What WAHA knows of a person's other id: `GET /api/{session}/lids/{lid}` for a LID,
+	 * `GET /api/{session}/lids/pn/{phone}` for a phone number. Engines without the routes, and ids
+	 * WAHA does not know, give what the id itself says (the other form null); the item goes on.
+	 */
+	private identityOf(chat: ChatRef): Promise<Identity> {
+		const own = identityOf(chat.jid);
+		if (this.lidRoutesMissing) return Promise.resolve(own);
+		return this.identities.get(chat.jid, async () => {
+			const path = chat.server === 'lid' ? ['api', this.session, 'lids', chat.jid] : ['api', this.session, 'lids', 'pn', toCus(chat.jid)];
+			let data: unknown;
+			try {
+				// An engine without the route may answer 5xx: its answer, not worth retrying.
+				data = await this.send({ method: 'GET', path, expect: 'json', isFinal: () => true });
+			} catch (error) {
+				if (!(error instanceof GatewayError) || !['notFound', 'unsupported', 'rejected', 'server'].includes(error.kind)) throw error;
+				const status = error.details.httpStatus;
+				if (status === 501 || status === 405 || (status === 404 && /cannot (get|find)/i.test(error.details.gatewayMessage ?? ''))) this.lidRoutesMissing = true;
+				return own;
+			}
+			const answer = (data ?? {}) as { lid?: unknown; pn?: unknown };
+			const found = identityOf(answer.lid, answer.pn);
+			// Only an answer about this very id counts.
+			return sameIdentity(found, own) ? mergeIdentities(own, found) : own;
+		});
+	}
+
 	/** The chat's last messages, read once per execution: items on one chat share the read (also while in flight). */
 	private readonly recentMessages = new LookupMemo<MessageSummary[]>();
 
@@ -331,7 +410,8 @@ export class WahaBackend implements WhatsAppBackend {
 		const parts = splitWahaMessageId(serialized);
 		if (!parts || parts.id !== message.id) return undefined;
 		const chat = canonicalJid(parts.chat);
-		if (chat !== message.chat.jid) {
+		// The same chat under its other id (phone number ↔ LID, as WAHA's look-up says) is still this chat.
+		if (chat !== message.chat.jid && !(await this.sameChat(chat, message.chat))) {
 			throw new GatewayError(
 				this.label,
 				'notFound',

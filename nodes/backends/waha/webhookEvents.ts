@@ -3,12 +3,35 @@
  * per change (WAHA's `message` and `message.any` for one message share a de-dup key).
  */
 import type { ChatEvent } from '../ChatEvent';
+import { identityOf } from '../identity';
 import { nowInSeconds, unixSeconds } from '../wireValues';
+import { altJidsOf } from './mapping';
 
 export type WahaEnvelope = { id?: string; timestamp?: number; event?: string; session?: string; payload?: Record<string, any> };
 
-/** The events of one envelope already known to be for `session`. */
+/** The events of one envelope already known to be for `session`, with the other ids (phone ↔ LID) its payload names. */
 export function toChatEvents(envelope: WahaEnvelope, session: string): ChatEvent[] {
+	return eventsOf(envelope, session).map((event) => withPayloadIdentities(event, envelope.payload ?? {}));
+}
+
+/**
+ * NOWEB and GOWS pass Baileys' key on in `_data.key`: `remoteJidAlt` is the chat's other id (and,
+ * for a message that is not ours, the sender's), `participantAlt` a group sender's.
+ */
+function withPayloadIdentities(event: ChatEvent, payload: Record<string, any>): ChatEvent {
+	const message = payload.after ?? payload.before ?? payload;
+	const chat = identityOf(event.chatId, ...altJidsOf(message, 'remoteJidAlt'));
+	const out: ChatEvent = { ...event, phone: chat.phone, lid: chat.lid };
+	if ('from' in event.data) {
+		const isGroup = String(event.chatId ?? '').endsWith('@g.us');
+		const alts = isGroup ? altJidsOf(message, 'participantAlt') : event.fromMe ? [] : altJidsOf(message, 'remoteJidAlt');
+		const from = identityOf(event.data.from, ...alts);
+		out.data = { ...event.data, fromPhone: from.phone, fromLid: from.lid };
+	}
+	return out;
+}
+
+function eventsOf(envelope: WahaEnvelope, session: string): ChatEvent[] {
 	const payload = envelope.payload ?? {};
 	// WAHA payloads use Unix seconds, envelopes milliseconds.
 	const timestamp = unixSeconds(payload.timestamp ?? envelope.timestamp) ?? nowInSeconds();

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import { GatewayError } from '../../../backends/errors';
 import type { ChatRef } from '../../../backends/ids';
-import { chatLocator, readChat } from '../common';
+import { chatLocator, messageSummaryJson, readChat } from '../common';
 import { binaryPropertyField, downloadMediaField, messageItem, readMediaRequest, type MediaRequest } from '../media';
 import type { OperationModule } from '../OperationModule';
 import { collectPages, listingFields, readListing, type Listing } from '../listing';
@@ -39,7 +39,7 @@ export const execute: OperationModule<Input>['execute'] = async (backend, { chat
 			items.push(await messageItem(ctx, backend, message, media));
 		} catch (error) {
 			if (!(error instanceof GatewayError)) throw error;
-			items.push({ json: { ...message, raw: message.raw as never, mediaError: error.message } });
+			items.push({ json: { ...messageSummaryJson(message), mediaError: error.message } });
 		}
 	}
 	return items;
