@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { InvalidInputError } from '../../backends/errors';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../../transport/TransportOptions';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../transport/GatewayHttpClient';
+import { sendTextOptionFields } from './message/sendText.operation';
 
 export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_MAX_RESPONSE_MIB = DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024;
@@ -47,6 +48,7 @@ export const optionsCollection: INodeProperties = {
 			default: DEFAULT_MAX_RESPONSE_MIB,
 			description: 'Largest gateway answer accepted, counted after decompression; a bigger one fails the item instead of filling memory',
 		},
+		...sendTextOptionFields,
 	],
 };
 

@@ -15,6 +15,8 @@ export const SESSIONS_API_CAPABILITIES = {
 		getSessionStatus:
 			'the Sessions API gateway documents no status endpoint; the credential test tells whether the session is known and the key accepted',
 		logout: 'the Sessions API gateway documents no logout endpoint; log the session out in the gateway itself',
+		sendText:
+			'the Sessions API gateway documents no endpoint that sends messages; send from the gateway itself, or use WAHA, Evolution API or the embedded connection',
 	},
 	notes: { pinMessage: '²', unpinMessage: '²' },
 } as const satisfies Capabilities;

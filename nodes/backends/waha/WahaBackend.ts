@@ -8,6 +8,7 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, toCus, type ChatRef, type MessageRef } from '../ids';
 import { LookupMemo } from '../lookupMemo';
+import { unixSeconds } from '../wireValues';
 import { WAHA_CAPABILITIES } from './capabilities';
 import { toChatSummary, toMessageSummary } from './mapping';
 import { explainWahaError, splitWahaMessageId, wahaIdOf, wahaList, type WahaMessageIdParts } from './WahaDialect';
@@ -18,6 +19,8 @@ import {
 	type Operation,
 	type Page,
 	type PinDuration,
+	type SendTextOptions,
+	type SentMessage,
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
@@ -86,6 +89,35 @@ export class WahaBackend implements WhatsAppBackend {
 		const resolved = await this.complete(message);
 		const body = { session: this.session, messageId: this.formatMessageId(resolved), reaction: emoji };
 		return { raw: await this.send({ method: 'PUT', path: ['api', 'reaction'], body, expect: 'json' }), resolved };
+	}
+
+	/** `POST /api/sendText`; a reply names the quoted message by its serialized id (`reply_to`). Sent at most once. */
+	async sendText(chat: ChatRef, text: string, options: SendTextOptions): Promise<SentMessage> {
+		const quoted = options.replyTo ? await this.complete(options.replyTo) : undefined;
+		const body = {
+			session: this.session,
+			chatId: this.formatChatId(chat),
+			text,
+			...(quoted ? { reply_to: this.formatMessageId(quoted) } : {}),
+			linkPreview: options.linkPreview,
+		};
+		const data = await this.send({ method: 'POST', path: ['api', 'sendText'], body, expect: 'json', idempotent: false });
+		const id = sentIdOf(data, this.formatChatId(chat));
+		if (!id) {
+			throw new GatewayError(
+				this.label,
+				'badAnswer',
+				`WAHA answered POST /api/sendText without the new message's id, so the message was probably sent but cannot be referred to; check chat ${this.formatChatId(chat)} before sending again`,
+				{ raw: data },
+			);
+		}
+		const record = (data ?? {}) as Record<string, unknown>;
+		return {
+			raw: data,
+			message: { chat, id: id.bare, fromMe: true, backendId: id.serialized },
+			timestamp: unixSeconds(record.timestamp ?? record.messageTimestamp),
+			...(quoted ? { resolved: quoted } : {}),
+		};
 	}
 
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
@@ -241,4 +273,17 @@ function findIn(messages: MessageSummary[], id: string): FoundMessage | undefine
 		if (parts && (parts.id === id || candidate.id === id)) return { serialized: candidate.id, parts };
 	}
 	return undefined;
+}
+
+/**
+ * The new message's id in a sendText answer, whatever the engine: WEBJS and GOWS give `id` (serialized,
+ * or `{ _serialized }`), NOWEB the Baileys message with `key.id`.
+ */
+function sentIdOf(data: unknown, chat: string): { bare: string; serialized: string } | undefined {
+	const record = (data && typeof data === 'object' ? data : {}) as { id?: unknown; key?: { id?: unknown } };
+	const serialized = wahaIdOf(record.id);
+	const parts = splitWahaMessageId(serialized);
+	if (parts) return { bare: parts.id, serialized };
+	const bare = typeof record.key?.id === 'string' ? record.key.id : serialized && !serialized.includes('_') ? serialized : '';
+	return bare ? { bare, serialized: `true_${chat}_${bare}` } : undefined;
 }

@@ -4,6 +4,7 @@ import * as deleteMessage from './delete.operation';
 import * as edit from './edit.operation';
 import * as pin from './pin.operation';
 import * as react from './react.operation';
+import * as sendText from './sendText.operation';
 import * as star from './star.operation';
 import * as unpin from './unpin.operation';
 import * as unstar from './unstar.operation';
@@ -16,6 +17,7 @@ export const operations: Record<string, OperationModule<any>> = {
 	star,
 	unstar,
 	react,
+	sendText,
 };
 
 export const description: INodeProperties[] = [
@@ -30,6 +32,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Edit', value: 'edit', description: 'Change the text of a message you sent', action: 'Edit a message' },
 			{ name: 'Pin', value: 'pin', description: 'Pin a message in its chat', action: 'Pin a message' },
 			{ name: 'React', value: 'react', description: 'React to a message with an emoji', action: 'React to a message' },
+			{ name: 'Send Text', value: 'sendText', description: 'Send a text message, optionally as a reply', action: 'Send a text message' },
 			{ name: 'Star', value: 'star', description: 'Star a message', action: 'Star a message' },
 			{ name: 'Unpin', value: 'unpin', description: 'Unpin a message', action: 'Unpin a message' },
 			{ name: 'Unstar', value: 'unstar', description: 'Remove the star from a message', action: 'Unstar a message' },
@@ -43,4 +46,5 @@ export const description: INodeProperties[] = [
 	...star.description,
 	...unstar.description,
 	...react.description,
+	...sendText.description,
 ];
