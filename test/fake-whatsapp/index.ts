@@ -18,3 +18,5 @@ export { type HistoryChat, type HistorySyncSpec, type InboundMessageSpec } from 
 export { loadBaileys, type Baileys } from './baileys';
 export { connectClient, type ConnectOptions, type RecordedEvent, type TestClient } from './client';
 export { type WANode } from './nodes';
+export { receiptStanza, sendReceipt, type ReceiptKind, type ReceiptSpec } from './receipts';
+export { sentTextOf, type SentText } from './texts';

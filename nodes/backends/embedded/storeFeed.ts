@@ -45,6 +45,7 @@ export function applyChangesToStore(store: ChatStore, changes: readonly ChatChan
 				store.removeMessage(change.key.remoteJid, change.key.id);
 				break;
 			case 'message.reaction':
+			case 'message.ack':
 			case 'session.status':
 				// Not kept in the store.
 				break;

@@ -25,6 +25,7 @@ const WAHA_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 	'message.edited': ['message.edited'],
 	'message.revoked': ['message.revoked'],
 	'message.reaction': ['message.reaction'],
+	'message.ack': ['message.ack'],
 	'session.status': ['session.status'],
 };
 
