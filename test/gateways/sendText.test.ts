@@ -76,6 +76,24 @@ describe('WAHA: POST /api/sendText', () => {
 		expect(gateway.requests[0].body).toMatchObject({ reply_to: `true_${CUS}_3EB0AAAA0001` });
 	});
 
+	test.each([
+		['NOWEB (a Baileys message)', { key: { remoteJid: '919988066776@s.whatsapp.net', fromMe: true, id: 'BAE5NOWEB0001' }, messageTimestamp: '1700000321', status: 'PENDING' }, 'BAE5NOWEB0001', 1_700_000_321],
+		['WEBJS (an id object)', { id: { fromMe: true, remote: CUS, id: '3EB0WEBJS0001', _serialized: `true_${CUS}_3EB0WEBJS0001` }, timestamp: 1_700_000_322 }, '3EB0WEBJS0001', 1_700_000_322],
+	])('the new id from %s, as a serialized WAHA id', async (_engine, answer, bare, timestamp) => {
+		gateway.respond('POST /api/sendText', { status: 201, body: answer });
+		const result = await send(wahaCredentials(gateway));
+		expect(result.output[0].json).toMatchObject({ messageId: `true_${CUS}_${bare}`, timestamp });
+	});
+
+	test('an answer without the new id fails saying the message was probably sent, and is not retried', async () => {
+		gateway.respond('POST /api/sendText', { status: 201, body: { sent: true } });
+		const result = await send(wahaCredentials(gateway));
+		expect(result.error?.message).toBe(
+			"WAHA answered POST /api/sendText without the new message's id, so the message was probably sent but cannot be referred to; check chat 919988066776@c.us before sending again",
+		);
+		expect(gateway.requests).toHaveLength(1);
+	});
+
 	test('the new id feeds Edit, React, Pin and Delete in the same execution', async () => {
 		const message = { resource: 'message', chatId: chat('={{ $json.chatId }}'), messageId: '={{ $json.messageId }}' };
 		const result = await runChatsChain({

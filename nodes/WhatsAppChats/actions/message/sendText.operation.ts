@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 import { InvalidInputError } from '../../../backends/errors';
 import { parseMessageId, type ChatRef } from '../../../backends/ids';
 import { MAX_TEXT_LENGTH, type SendTextOptions } from '../../../backends/WhatsAppBackend';
-import { chatLocator, readChat } from '../common';
+import { chatLocator, messageResult, readChat } from '../common';
 import type { OperationModule } from '../OperationModule';
 
 interface SendTextInput {
@@ -65,16 +65,11 @@ export function readInput(ctx: IExecuteFunctions, itemIndex: number): SendTextIn
 
 export const execute: OperationModule<SendTextInput>['execute'] = async (backend, { chat, text, options }) => {
 	const sent = await backend.sendText(chat, text, options);
-	return [
-		{
-			json: {
-				success: true,
-				chatId: backend.formatChatId(chat),
-				messageId: backend.formatMessageId(sent.message),
-				timestamp: sent.timestamp,
-				...(options.replyTo ? { replyTo: backend.formatMessageId(sent.resolved ?? options.replyTo) } : {}),
-				raw: sent.raw as never,
-			},
-		},
-	];
+	// The output names the new message (not the quoted one the backend resolved): `raw` only.
+	return messageResult(
+		backend,
+		sent.message,
+		{ timestamp: sent.timestamp, ...(options.replyTo ? { replyTo: backend.formatMessageId(sent.resolved ?? options.replyTo) } : {}) },
+		{ raw: sent.raw },
+	);
 };
