@@ -50,7 +50,7 @@ export interface HttpRequest {
 	isFinal?: (answer: HttpAnswer) => boolean;
 	/**
 	 * Default true. False for requests that must happen at most once (sending a message): retried
-	 * only when the gateway certainly did not get them (connection refused, host name not resolved,
+	 * only when the gateway certainly did not get them (connection refused, a failed host name lookup,
 	 * HTTP 429 with Retry-After), never after a timeout, a dropped connection or a 5xx.
 	 */
 	idempotent?: boolean;
