@@ -39,6 +39,15 @@ test('the server’s statuses (error 0, pending 1, server ack 2) and this accoun
 	expect(acksOf({ 'messages.update': [update('B0', 0), update('B1', 1), update('B2', 2), update('B3', 4, BOB, false)] })).toEqual([]);
 });
 
+test('a group message’s status names no reader, and viewers of a status update are no chat: no ack', () => {
+	expect(
+		acksOf({
+			'messages.update': [update('C1', 4, GROUP)],
+			'message-receipt.update': [{ key: { remoteJid: 'status@broadcast', id: 'C2', fromMe: true, participant: BOB }, receipt: { userJid: BOB, readTimestamp: 1_700_000_001 } }],
+		}),
+	).toEqual([]);
+});
+
 test('group: each member’s receipt, delivered and read apart, the reader as `from`', () => {
 	const key = (participant: string) => ({ remoteJid: GROUP, id: 'G1', fromMe: true, participant });
 	expect(

@@ -48,7 +48,8 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 	/** A group member's receipt (message-receipt.update, or folded into an upsert's userReceipt). */
 	const decodeUserReceipt = (key: WAMessageKey, receipt: UserReceipt, raw: RawCopy) => {
 		const stored = storedKeyOf(B, key);
-		if (!stored || !stored.fromMe || !receipt.userJid) return;
+		// Status updates (stories) are no chat: their viewers are not reported.
+		if (!stored || !stored.fromMe || !receipt.userJid || stored.remoteJid === 'status@broadcast') return;
 		const status: AckStatus | undefined = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : undefined;
 		if (!status) return;
 		const at = receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp;
@@ -127,11 +128,12 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 		}
 		if (update.messageStubType === MESSAGE_STUB_TYPE.REVOKE) out.push({ kind: 'message.revoked', key: stored, raw: rawOf() });
 		if (typeof update.starred === 'boolean') out.push({ kind: 'message.starred', key: stored, starred: update.starred, raw: rawOf() });
-		// Only own messages: a status on a received one is this account reading it (on another device).
-		const ack = stored.fromMe ? recipientAckOf(update.status) : undefined;
+		// Only own messages in direct chats: a status on a received one is this account reading it (on
+		// another device); a group's status names no reader (its receipts are message-receipt.update).
+		const ack = stored.fromMe && !stored.remoteJid.endsWith('@g.us') ? recipientAckOf(update.status) : undefined;
 		if (ack) {
 			const timestamp = update.messageTimestamp ? Number(B.toNumber(update.messageTimestamp)) || context.now : context.now;
-			out.push({ kind: 'message.ack', key: stored, status: ack, from: stored.participant ?? stored.remoteJid, timestamp, raw: rawOf() });
+			out.push({ kind: 'message.ack', key: stored, status: ack, from: stored.remoteJid, timestamp, raw: rawOf() });
 		}
 	}
 
