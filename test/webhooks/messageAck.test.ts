@@ -1,14 +1,15 @@
 /**
  * The trigger event `message.ack` from the gateways' webhooks, through the trigger node in n8n's
  * real webhook contexts: WAHA's `message.ack` (ack numbers and names) and Evolution's
- * `MESSAGES_UPDATE` statuses of own messages become `{ status, from }`; the server's own acks
+ * `MESSAGES_UPDATE` statuses of own messages become `{ status, from }` (the Sessions API's
+ * generic body `{ event: "message.ack", … }` passes as sent); the server's own acks
  * start nothing; a repeat starts nothing; publishing subscribes the gateway to the event.
  */
 import { createHmac } from 'node:crypto';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, EVOLUTION_OWN_JID, evolutionStateOf } from '../gateway-server/evolutionRoutes';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
-import { wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const jwt = require('jsonwebtoken') as { sign(payload: object, secret: string, options?: object): string };
 const SECRET = 'ack-secret-for-tests';
@@ -141,5 +142,18 @@ describe('Evolution API MESSAGES_UPDATE', () => {
 		await deliver(update('PENDING'));
 		await deliver(update('READ', { fromMe: false, keyId: '3EB0THEIRS' }));
 		expect(acks()).toEqual([]);
+	});
+});
+
+describe('Sessions API', () => {
+	test('a `message.ack` body is the event, its data as sent; Ignore Own Messages keeps it', async () => {
+		gateway.reset();
+		trigger = await startTrigger({
+			credentials: sessionsApiCredentials(gateway, { webhookSecret: 'shared-secret' }),
+			parameters: { source: 'gateway', events: ['message.ack'], options: { ignoreOwnMessages: true } },
+		});
+		const body = { event: 'message.ack', chatId: JID, messageId: '3EB0SAPI1', fromMe: true, timestamp: 1_700_000_400, data: { status: 'read', from: JID } };
+		expect((await trigger.post(body, { 'X-Webhook-Secret': 'shared-secret' })).status).toBe(200);
+		expect(acks()).toEqual([expect.objectContaining({ event: 'message.ack', chatId: JID, messageId: '3EB0SAPI1', fromMe: true, data: { status: 'read', from: JID }, raw: body })]);
 	});
 });
