@@ -3,7 +3,7 @@
  * fake WhatsApp server: the decrypted text message that reached it (text, the quoted context of a
  * reply, a link preview or none), the new id in the store and chained into Edit / React / Pin /
  * Delete in one execution, the trigger's Ignore Own Messages, and the recipient's receipts as
- * `message.ack` events (direct chat and group, each once).
+ * `message.ack` events (direct chat and group, each once), and a send that times out: one try, no repeat.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -262,5 +262,26 @@ describe('the trigger', () => {
 			[group.id, { status: 'delivered', from: contact(41) }],
 			[group.id, { status: 'read', from: contact(41) }],
 		]);
+	});
+});
+
+describe('a send WhatsApp does not complete in time', () => {
+	test('fails once, saying it may have been sent; the node does not send it again, and the next send works', async () => {
+		const jid = contact(50);
+		const before = world.wa.messages.length;
+		const usyncs = () => world.wa.iqs.filter((iq) => iq.xmlns === 'usync').length;
+		const usyncsBefore = usyncs();
+		// The device look-up for a contact never seen before gets no answer.
+		world.wa.withholdAnswers((iq) => iq.xmlns === 'usync', 1);
+		const result = await node({ resource: 'message', operation: 'sendText', chatId: chat(jid), text: 'are you there?', options: { timeout: 1500 } });
+		expect(result.error?.message).toMatch(/^WhatsApp did not complete send a text message to chat 15556000050@s.whatsapp.net within 1.5 s/);
+		expect(result.error?.message).toMatch(/the change may or may not have reached WhatsApp: check the chat on the phone before retrying$/);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(world.wa.messages.slice(before).filter((m) => sentTextOf(m).text === 'are you there?')).toEqual([]);
+		expect(usyncs() - usyncsBefore).toBe(1);
+
+		const next = await sendText(jid, 'second try, by hand');
+		expect(next.text.text).toBe('second try, by hand');
+		expect(world.wa.messages.slice(before).filter((m) => sentTextOf(m).text === 'are you there?')).toEqual([]);
 	});
 });
