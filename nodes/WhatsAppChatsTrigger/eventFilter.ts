@@ -31,7 +31,8 @@ export function makeEventFilter(options: EventFilterOptions): (event: ChatEvent)
 		if (onlyChats && !chatListed(event, chat)) return false;
 		if (options.ignoreGroups && chat?.endsWith('@g.us')) return false;
 		// Own messages include what this very workflow sends: ignoring them prevents loops.
-		if (options.ignoreOwnMessages && event.fromMe === true && event.event.startsWith('message')) return false;
+		// An ack is the recipient's doing (about an own message), so it is never "own".
+		if (options.ignoreOwnMessages && event.fromMe === true && event.event.startsWith('message') && event.event !== 'message.ack') return false;
 		return true;
 	};
 }

@@ -21,6 +21,9 @@ const EVENT_DESCRIPTIONS: Record<TriggerEvent, string> = {
 	'message.revoked': 'A message was deleted for everyone',
 	'message.reaction': 'A reaction was added or removed',
 	'message.star': 'A message was starred or unstarred',
+	'message.ack':
+		'A message you sent was delivered to, read or played by its recipient: data { status, from }, in groups one per member. ' +
+		"WAHA: its message.ack; Evolution API: MESSAGES_UPDATE statuses; embedded: WhatsApp's receipts",
 	'session.status': 'The WhatsApp connection changed state',
 };
 
@@ -38,6 +41,7 @@ export const GATEWAYS_SENDING: Record<TriggerEvent, readonly GatewayLabel[]> = {
 	'message.revoked': ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.reaction': ['WAHA', 'Sessions API', 'Evolution API'],
 	'message.star': ['Sessions API'],
+	'message.ack': ['WAHA', 'Sessions API', 'Evolution API'],
 	'session.status': ['WAHA', 'Sessions API', 'Evolution API'],
 };
 

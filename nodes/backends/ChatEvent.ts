@@ -16,10 +16,18 @@ export const TRIGGER_EVENTS = [
 	'message.revoked',
 	'message.reaction',
 	'message.star',
+	'message.ack',
 	'session.status',
 ] as const;
 
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+/**
+ * What a recipient did with an own message (`message.ack`), in order. The gateway's or server's own
+ * acknowledgement (sent, pending) is no recipient's and starts nothing.
+ */
+export const ACK_STATUSES = ['delivered', 'read', 'played'] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
 
 export interface ChatEvent {
 	event: TriggerEvent;
@@ -43,6 +51,7 @@ export interface ChatEvent {
 	 * `chat.mute` { muted, muteEndTimestamp (Unix seconds; null when muted always or unmuted) },
 	 * `message` { text, from, hasMedia }, `message.edited` { text }, `message.revoked` {},
 	 * `message.reaction` { emoji, removed, reactionMessageId?, from }, `message.star` { starred },
+	 * `message.ack` { status: ACK_STATUSES, from } (an own message delivered to, read or played by `from`),
 	 * `session.status` { status }, `chat.label` { labelId, labelName, added }.
 	 */
 	data: Record<string, unknown>;

@@ -34,6 +34,7 @@ export const OPERATION_LABELS = {
 	getChatLabels: "Label: Get Chat's Labels",
 	addChatLabel: 'Label: Add to Chat',
 	removeChatLabel: 'Label: Remove from Chat',
+	sendText: 'Message: Send Text',
 	getQr: 'Session: Get QR',
 	requestPairingCode: 'Session: Request Pairing Code',
 	getSessionStatus: 'Session: Status',
@@ -64,6 +65,24 @@ export interface BackendAnswer {
 	note?: string;
 	/** Mute: Unix seconds the mute ends; null when muted always (or unmuted). */
 	muteEndTimestamp?: number | null;
+}
+
+/** WhatsApp's own limit on a text message, in characters (UTF-16 code units, as WhatsApp counts). */
+export const MAX_TEXT_LENGTH = 65_536;
+
+export interface SendTextOptions {
+	/** The message this one replies to (quotes), as the user gave it (a bare id is completed by the backend). */
+	replyTo?: MessageRef;
+	/** Whether a link in the text gets a preview (title, description) where the backend makes one. */
+	linkPreview: boolean;
+}
+
+/** What a backend answered to a send: the new message, ready for the other message operations. */
+export interface SentMessage extends BackendAnswer {
+	/** The new message: its chat, its bare id, `fromMe: true`. */
+	message: MessageRef;
+	/** Unix seconds the backend gave the message, or null when it gave none. */
+	timestamp: number | null;
 }
 
 export interface ChatSummary {
@@ -237,6 +256,8 @@ export interface WhatsAppBackend {
 	unstarMessage(message: MessageRef): Promise<BackendAnswer>;
 	/** An empty emoji removes the reaction. */
 	reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer>;
+	/** Sends a text message: not idempotent, so never retried once it may have reached the backend. */
+	sendText(chat: ChatRef, text: string, options: SendTextOptions): Promise<SentMessage>;
 
 	/** WhatsApp Business labels of the account. */
 	listLabels(): Promise<LabelSummary[]>;

@@ -53,6 +53,12 @@ export interface HttpRequest {
 	isFinal?: (answer: HttpAnswer) => boolean;
 	/** This request's answer cap in place of the client's (a media file inside JSON). */
 	maxResponseBytes?: number;
+	/**
+	 * Default true. False for requests that must happen at most once (sending a message): retried
+	 * only when the gateway certainly did not get them (connection refused, a failed host name lookup,
+	 * HTTP 429 with Retry-After), never after a timeout, a dropped connection or a 5xx.
+	 */
+	idempotent?: boolean;
 }
 
 export interface HttpAnswer {
@@ -73,6 +79,12 @@ const keepAliveAgents = {
 };
 
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'MIDBODY']);
+/** Failures before any byte of the request left: a request that must happen at most once may be retried after these. */
+const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+
+/** Said of a request that must happen at most once when it failed after it may have reached the gateway. */
+const MAYBE_DONE =
+	'; it was not retried, because the gateway may already have carried it out (a message may already be sent): check the chat before trying again';
 
 // In words: n8n replaces any error message that contains a raw code such as ECONNREFUSED.
 const NETWORK_FAILURES: Record<string, string> = {
@@ -192,6 +204,7 @@ export class GatewayHttpClient {
 			deadline: Date.now() + itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),
 			totalMs: itemBudgetMs(this.settings.timeoutMs, this.settings.maxRetries),
 		};
+		const once = request.idempotent === false;
 		for (let attempt = 0; ; attempt++) {
 			const left = budget.deadline - Date.now();
 			if (left <= 0) throw this.outOfBudget(request, budget.totalMs);
@@ -199,7 +212,9 @@ export class GatewayHttpClient {
 			const outcome = await this.attempt(request, url, attemptMs);
 			if ('failure' in outcome) {
 				const { failure } = outcome;
-				if (failure.kind === 'deadline') throw this.timeoutError(request, attemptMs, attemptMs < this.settings.timeoutMs ? budget.totalMs : undefined);
+				if (failure.kind === 'deadline') {
+					throw this.timeoutError(request, attemptMs, attemptMs < this.settings.timeoutMs ? budget.totalMs : undefined, once);
+				}
 				if (failure.kind === 'tooLarge') throw this.tooLargeError(request);
 				if (failure.kind === 'badCompression') {
 					throw new GatewayError(
@@ -208,19 +223,21 @@ export class GatewayHttpClient {
 						`${this.backendLabel} sent a compressed answer to ${request.method} /${request.path.join('/')} that cannot be decompressed; check that the Base URL ${this.displayUrl} points at ${this.backendLabel}`,
 					);
 				}
-				if (failure.code === 'ETIMEDOUT' || failure.code === 'ECONNABORTED') throw this.timeoutError(request, attemptMs);
-				const retryable = RETRYABLE_NETWORK_CODES.has(failure.code);
+				if (failure.code === 'ETIMEDOUT' || failure.code === 'ECONNABORTED') throw this.timeoutError(request, attemptMs, undefined, once);
+				const retryable = once ? NOT_SENT_NETWORK_CODES.has(failure.code) : RETRYABLE_NETWORK_CODES.has(failure.code);
 				const delay = retryDelayMs(attempt, undefined, this.settings.retryBaseDelayMs);
 				if (retryable && attempt < this.settings.maxRetries && Date.now() + delay < budget.deadline) {
 					await sleep(delay);
 					continue;
 				}
-				throw this.networkError(failure.code);
+				throw this.networkError(failure.code, once && !NOT_SENT_NETWORK_CODES.has(failure.code));
 			}
 			const answer = outcome.answer;
 			if (answer.status >= 200 && answer.status < 300) return this.checkSuccess(answer, request);
-			const retryable =
-				(answer.status === 429 || (answer.status >= 500 && answer.status !== 501)) && !request.isFinal?.(answer);
+			// At most once: only a 429 that says when to come back is certainly a request not carried out.
+			const retryable = once
+				? answer.status === 429 && parseRetryAfter(answer.headers['retry-after']) !== undefined
+				: (answer.status === 429 || (answer.status >= 500 && answer.status !== 501)) && !request.isFinal?.(answer);
 			if (retryable && attempt < this.settings.maxRetries) {
 				const asked = parseRetryAfter(answer.headers['retry-after']);
 				const remaining = budget.deadline - Date.now();
@@ -231,7 +248,9 @@ export class GatewayHttpClient {
 					continue;
 				}
 			}
-			throw this.statusError(answer, request);
+			const error = this.statusError(answer, request);
+			if (once && answer.status >= 500) throw new GatewayError(error.backend, error.kind, `${error.message}${MAYBE_DONE}`, error.details);
+			throw error;
 		}
 	}
 
@@ -318,16 +337,20 @@ export class GatewayHttpClient {
 		});
 	}
 
-	private networkError(code: string): GatewayError {
-		return new GatewayError(this.backendLabel, 'unreachable', `Cannot reach ${this.backendLabel} at ${this.displayUrl}: ${NETWORK_FAILURES[code] ?? 'network error'}`);
+	private networkError(code: string, maybeDone = false): GatewayError {
+		return new GatewayError(
+			this.backendLabel,
+			'unreachable',
+			`Cannot reach ${this.backendLabel} at ${this.displayUrl}: ${NETWORK_FAILURES[code] ?? 'network error'}${maybeDone ? MAYBE_DONE : ''}`,
+		);
 	}
 
-	private timeoutError(request: HttpRequest, waitedMs: number, budgetMs?: number): GatewayError {
+	private timeoutError(request: HttpRequest, waitedMs: number, budgetMs?: number, maybeDone = false): GatewayError {
 		const why = budgetMs === undefined ? '' : ` (what was left of the item's ${budgetMs} ms budget for all tries)`;
 		return new GatewayError(
 			this.backendLabel,
 			'timeout',
-			`${this.backendLabel} at ${this.displayUrl} did not answer ${request.method} ${request.path.join('/')} within ${waitedMs} ms${why}`,
+			`${this.backendLabel} at ${this.displayUrl} did not answer ${request.method} ${request.path.join('/')} within ${waitedMs} ms${why}${maybeDone ? MAYBE_DONE : ''}`,
 		);
 	}
 

@@ -47,6 +47,7 @@ const ROWS: Array<[resource: string, label: string, operations: Operation[]]> = 
 	['Message', 'Pin (24 h / 7 d / 30 d) / Unpin', ['pinMessage', 'unpinMessage']],
 	['Message', 'Star / Unstar', ['starMessage', 'unstarMessage']],
 	['Message', 'React (empty emoji removes)', ['reactToMessage']],
+	['Message', 'Send Text (reply, link preview)', ['sendText']],
 	['Session', 'Get QR (text + PNG)', ['getQr']],
 	['Session', 'Request Pairing Code', ['requestPairingCode']],
 	['Session', 'Status', ['getSessionStatus']],

@@ -50,6 +50,7 @@ const MESSAGE_OPERATIONS = [
 	['Get', 'Get one message, optionally with its media as binary data'],
 	['Pin', 'Pin a message in its chat'],
 	['React', 'React to a message with an emoji'],
+	['Send Text', 'Send a text message, optionally as a reply'],
 	['Star', 'Star a message'],
 	['Unpin', 'Unpin a message'],
 	['Unstar', 'Remove the star from a message'],

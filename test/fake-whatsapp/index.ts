@@ -23,3 +23,5 @@ export { FakeMediaServer, mediaMessage, startFakeMediaServer, type BlobRequest, 
 export { chatSettingOf, type ChatSetting } from './chatSettings';
 export { type ReadReceipt } from './readReceipts';
 export { addLidContact, injectLidMessage, pushLidHistory, pushLidMapping, type LidContact, type LidMessageSpec } from './lidAddressing';
+export { receiptStanza, sendReceipt, type ReceiptKind, type ReceiptSpec } from './receipts';
+export { sentTextOf, type SentText } from './texts';

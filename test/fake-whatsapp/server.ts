@@ -191,6 +191,12 @@ export class FakeWhatsApp {
 		return recorder.waitFor(match, timeoutMs);
 	}
 
+	/** As waitFor, but only items recorded from now on (e.g. the ack of a stanza about to be sent). */
+	waitForNew(kind: WaitKind, match?: (m: any) => boolean, timeoutMs = 5000): Promise<any> {
+		const recorder = { message: this.messageLog, mutation: this.mutationLog, iq: this.iqLog, ack: this.ackLog }[kind] as Recorder<any>;
+		return recorder.waitFor(match, timeoutMs, recorder.items.length);
+	}
+
 	/**
 	 * Resolves once the client has been quiet for `quietMs` (nothing received). Call before ending
 	 * a Baileys socket: a query answered after the socket closed leaves a Baileys timer running.

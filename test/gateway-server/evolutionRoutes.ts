@@ -356,6 +356,27 @@ export const evolutionRoutes: Route[] = [
 		}),
 	},
 	{
+		// SendTextDto: { number, text, delay?, quoted?: { key, message }, linkPreview?, ... }; the sent message is stored.
+		method: 'POST',
+		pattern: new RegExp(`^/message/sendText/${S}$`),
+		answer: guarded((req, _i, _n, evolution) => {
+			const body = bodyOf(req);
+			const problems = [
+				...(typeof body.number === 'string' ? [] : ['instance requires property "number"']),
+				...(typeof body.text === 'string' ? [] : ['instance requires property "text"']),
+				...(body.linkPreview === undefined || typeof body.linkPreview === 'boolean' ? [] : ['instance.linkPreview is not of a type(s) boolean']),
+				...(body.quoted === undefined ? [] : typeof body.quoted?.key?.id === 'string' ? [] : ['instance.quoted.key requires property "id"']),
+			];
+			if (problems.length) return badRequest(...problems);
+			const remoteJid = body.number.includes('@') ? body.number : `${body.number}@s.whatsapp.net`;
+			const id = `BAE5${String(evolution.messages.length).padStart(12, '0')}`;
+			const message = { extendedTextMessage: { text: body.text, ...(body.quoted ? { contextInfo: { stanzaId: body.quoted.key.id } } : {}) } };
+			const timestamp = 1_700_010_000 + evolution.messages.length;
+			evolution.messages.push(evolutionRecord({ remoteJid, fromMe: true, id }, timestamp, message));
+			return { status: 201, body: { key: { remoteJid, fromMe: true, id }, message, messageTimestamp: String(timestamp), status: 'PENDING' } };
+		}),
+	},
+	{
 		method: 'GET',
 		pattern: new RegExp(`^/instance/connect/${S}$`),
 		answer: guarded((req, instance, name) => {

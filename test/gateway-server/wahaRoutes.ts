@@ -105,6 +105,24 @@ function lidLookup(request: RecordedRequest, id: string, byPhone: boolean, state
 	return ok({ lid: id, pn: phone ? `${phone}@c.us` : null });
 }
 
+/** `POST /api/sendText` (MessageTextRequest): answers the new message as WEBJS does, and keeps it in the chat. */
+function sendText(request: RecordedRequest, state: GatewayState): ScriptedAnswer {
+	const body = (request.body ?? {}) as { chatId?: unknown; text?: unknown; reply_to?: unknown; linkPreview?: unknown };
+	const problems = [
+		...(typeof body.chatId === 'string' ? [] : ['chatId must be a string']),
+		...(typeof body.text === 'string' ? [] : ['text must be a string']),
+		...(body.reply_to === undefined || body.reply_to === null || typeof body.reply_to === 'string' ? [] : ['reply_to must be a string']),
+		...(body.linkPreview === undefined || typeof body.linkPreview === 'boolean' ? [] : ['linkPreview must be a boolean value']),
+	];
+	if (problems.length) return { status: 400, body: { statusCode: 400, message: problems, error: 'Bad Request' } };
+	const chatId = String(body.chatId);
+	const messages = wahaMessagesOf(state, chatId);
+	const bare = `3EB0SENT${String(messages.length).padStart(8, '0')}`;
+	const message = { id: `true_${chatId}_${bare}`, timestamp: 1_700_010_000 + messages.length, from: '15550001111@c.us', fromMe: true, to: chatId, body: body.text, hasMedia: false, ack: 1 };
+	state.messages.set(chatId, [...messages, message]);
+	return ok(message, 201);
+}
+
 export const wahaRoutes: Route[] = [
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/lids/pn/${S}$`), answer: guarded((req, [, id], state) => lidLookup(req, id, true, state)) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/lids/${S}$`), answer: guarded((req, [, id], state) => lidLookup(req, id, false, state)) },
@@ -165,6 +183,7 @@ export const wahaRoutes: Route[] = [
 	{ method: 'DELETE', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}$`), answer: guarded(() => ok({})) },
 	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}/pin$`), answer: guarded(() => ok({ success: true }, 201)) },
 	{ method: 'POST', pattern: new RegExp(`^/api/${S}/chats/${S}/messages/${S}/unpin$`), answer: guarded(() => ok({ success: true }, 201)) },
+	{ method: 'POST', pattern: /^\/api\/sendText$/, answer: guarded((req, _p, state) => sendText(req, state), bodySession) },
 	{ method: 'PUT', pattern: /^\/api\/reaction$/, answer: guarded(() => ok({}), bodySession) },
 	{ method: 'PUT', pattern: /^\/api\/star$/, answer: guarded(() => ok({}), bodySession) },
 	{ method: 'GET', pattern: new RegExp(`^/api/${S}/auth/qr$`), answer: guarded(() => ok({ value: '2@fakeQrRef,fakeNoiseKey,fakeIdentityKey,fakeAdvSecret' })) },

@@ -170,13 +170,13 @@ describe('Evolution events become ChatEvents', () => {
 		}
 	});
 
-	test('MESSAGES_UPDATE: reading a received message is chat.read, own receipts are nothing, DELETED is a revoke', () => {
+	test('MESSAGES_UPDATE: reading a received message is chat.read, the server’s own ack is nothing, DELETED is a revoke', () => {
 		const update = (status: string, fromMe: boolean) => ({ keyId: '3EB0AAAA0002', remoteJid: CHAT, fromMe, participant: null, status, instanceId: 'b2c6a1de', messageId: 'cmx' });
 		expect(events('messages.update', update('READ', false))).toEqual([
 			expect.objectContaining({ event: 'chat.read', chatId: CHAT, data: {}, dedupeKey: `read:${CHAT}:2024-06-06T12:31:37` }),
 		]);
-		expect(events('messages.update', update('DELIVERY_ACK', true))).toEqual([]);
-		expect(events('messages.update', update('READ', true))).toEqual([]);
+		// Receipts of own messages are message.ack (test/webhooks/messageAck.test.ts); the server's own are nothing.
+		expect(events('messages.update', update('SERVER_ACK', true))).toEqual([]);
 		expect(events('messages.update', update('DELETED', true))).toMatchObject([{ event: 'message.revoked', messageId: '3EB0AAAA0002', fromMe: true }]);
 	});
 

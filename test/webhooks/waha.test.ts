@@ -82,10 +82,10 @@ describe('mapping WAHA events', () => {
 		expect(trigger.executions[0][0].json).not.toHaveProperty('dedupeKey');
 	});
 
-	test('events WAHA does not map (presence, ack) start nothing', async () => {
+	test('events WAHA does not map (presence, the server’s own ack) start nothing', async () => {
 		await start();
 		expect((await deliver(envelope('presence.update', { id: CHAT }))).status).toBe(200);
-		expect((await deliver(envelope('message.ack', { id: 'x', ack: 3 }))).status).toBe(200);
+		expect((await deliver(envelope('message.ack', { id: `true_${CHAT}_X1`, fromMe: true, ack: 1, ackName: 'SERVER' }))).status).toBe(200);
 		expect(trigger.executions).toHaveLength(0);
 	});
 });

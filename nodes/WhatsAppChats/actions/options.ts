@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../backends/errors';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../../transport/TransportOptions';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../transport/GatewayHttpClient';
 import type { MediaLimits } from '../../backends/WhatsAppBackend';
+import { sendTextOptionFields } from './message/sendText.operation';
 
 export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_MAX_RESPONSE_MIB = DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024;
@@ -57,6 +58,7 @@ export const optionsCollection: INodeProperties = {
 			description:
 				'How long one answer may take, headers and body, in milliseconds. An item with its retries gets at most Timeout × (Max Retries + 1).',
 		},
+		...sendTextOptionFields,
 	],
 };
 

@@ -3,6 +3,7 @@
  * the store (storeFeed) and by every active trigger of the session (eventMapping, triggerFeed).
  * Plain data: JIDs normalized, message content already read, nothing left to ask Baileys.
  */
+import type { AckStatus } from '../ChatEvent';
 import type { ConnectionState } from './connection';
 import type { StoredKey, StoredLabel, StoredMessage } from './store';
 
@@ -63,6 +64,11 @@ export type ChatChange =
 	| { kind: 'label'; label: StoredLabel }
 	/** A label put on (`added`) or taken off a chat (Baileys' `labels.association` of type `label_jid`). */
 	| { kind: 'chat.label'; chatId: string; labelId: string; labelName: string | null; added: boolean }
+	/**
+	 * A recipient's receipt of an own message (messages.update status in direct chats,
+	 * message-receipt.update in groups): `from` is who got, read or played it.
+	 */
+	| { kind: 'message.ack'; key: StoredKey; status: AckStatus; from: string; timestamp: number; raw: RawCopy }
 	/** The session's own connection state (not from Baileys' event map; see sessionStatusChange). */
 	| { kind: 'session.status'; state: ConnectionState };
 

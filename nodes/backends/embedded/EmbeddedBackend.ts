@@ -25,6 +25,8 @@ import {
 	type Operation,
 	type Page,
 	type PinDuration,
+	type SendTextOptions,
+	type SentMessage,
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
@@ -43,6 +45,7 @@ import {
 	queueModeNote,
 	unknownMessageError,
 } from './embeddedErrors';
+import { LINK_PREVIEW_BUDGET_MS, makeLinkPreview } from './linkPreview';
 import { sessionPaths, type SessionPaths } from './paths';
 import { acquireSession, type SessionLease } from './SessionRegistry';
 import { checkMediaSize, mediaFileName, mediaOf, NO_MEDIA } from '../mediaFile';
@@ -299,6 +302,38 @@ export class EmbeddedBackend implements WhatsAppBackend {
 
 	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabel(chat, label, true);
 	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabel(chat, label, false);
+
+	/**
+	 * `sendMessage(jid, { text, linkPreview }, { quoted })`. The preview is made beforehand within
+	 * its own short budget (see linkPreview.ts), so a page that does not answer never holds up the
+	 * send; `linkPreview: null` makes Baileys send none. The sent message goes into the store at once,
+	 * so Edit, Pin, React or Delete by its bare id find it in the same execution.
+	 */
+	async sendText(chat: ChatRef, text: string, options: SendTextOptions): Promise<SentMessage> {
+		const { connection, sock } = await this.openSocket();
+		const jid = connection.store.resolveChatId(chat.jid);
+		const quotedKey = options.replyTo ? this.keyOf(connection, options.replyTo) : undefined;
+		const quoted = quotedKey ? quotedMessageOf(connection, quotedKey) : undefined;
+		const link = await makeLinkPreview(text, options.linkPreview, Math.min(LINK_PREVIEW_BUDGET_MS, Math.floor(this.timeoutMs / 3)));
+		const sent = await this.call(
+			connection,
+			sock.sendMessage(jid, { text, linkPreview: link.preview }, quoted ? { quoted } : {}),
+			`send a text message to chat ${chat.jid}`,
+			sock,
+		);
+		if (!sent?.key.id) {
+			throw new GatewayError(EMBEDDED_LABEL, 'badAnswer', `The embedded session "${connection.session}" sent the text to ${chat.jid} but got no message id back; check the chat before sending again`);
+		}
+		const id = sent.key.id;
+		const timestamp = Number(sent.messageTimestamp ?? 0) || Math.floor(Date.now() / 1000);
+		connection.store.addMessage({ key: { remoteJid: jid, id, fromMe: true }, timestamp, text, hasMedia: false });
+		return {
+			raw: { ...sentSummary(sent), linkPreview: link.summary, ...(quotedKey ? { replyTo: { ...quotedKey } } : {}) },
+			message: { chat, id, fromMe: true },
+			timestamp,
+			...(quotedKey && options.replyTo ? { resolved: resolvedRef(options.replyTo, quotedKey) } : {}),
+		};
+	}
 
 	// ------------------------------------------------------------------ session
 
@@ -572,6 +607,15 @@ function noPictureReason(error: unknown): string | null {
 function resolvedRef(message: MessageRef, key: StoredKey): MessageRef {
 	const participant = key.participant ? (canonicalJid(key.participant) ?? undefined) : undefined;
 	return { chat: message.chat, id: key.id, fromMe: key.fromMe, ...(participant ? { participant } : {}) };
+}
+
+/**
+ * The quoted message as Baileys wants it (key and content): the text the store kept, or an empty
+ * text for a message known only by its full id (WhatsApp shows the quote from the recipient's copy).
+ */
+function quotedMessageOf(connection: SessionConnection, key: StoredKey): WAMessage {
+	const stored = connection.store.findMessage(key.remoteJid, key.id);
+	return { key: { ...key }, message: { conversation: stored?.text ?? '' } };
 }
 
 /** The protocol message WhatsApp accepted, without the Baileys object (whose key it may change later). */

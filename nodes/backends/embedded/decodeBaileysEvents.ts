@@ -5,12 +5,26 @@
  * no I/O. Each message's content is normalized once here and never again downstream.
  */
 import type { BaileysEventMap, Chat, ChatUpdate, Contact, WAMessage, WAMessageKey } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import type { AckStatus } from '../ChatEvent';
 import { MESSAGE_STUB_TYPE, PIN_IN_CHAT_TYPE } from './baileysConstants';
 import { MUTED_ALWAYS, type ChatChange, type ChatFields, type MessageOrigin, type RawCopy } from './ChatChange';
 import type { Baileys } from './loadBaileys';
 import { hasMediaOfContent, storedKeyOf, storedMessageOf, textOfContent } from './messageContent';
 
 export type DecoderHelpers = Pick<Baileys, 'normalizeMessageContent' | 'isRealMessage' | 'jidNormalizedUser' | 'toNumber'>;
+
+/**
+ * Baileys' `WebMessageInfo.Status` numbers a recipient causes: 3 DELIVERY_ACK, 4 READ, 5 PLAYED.
+ * 0 ERROR, 1 PENDING and 2 SERVER_ACK are the server's, not a recipient's.
+ */
+const RECIPIENT_ACKS: Record<string, AckStatus> = { 3: 'delivered', 4: 'read', 5: 'played', DELIVERY_ACK: 'delivered', READ: 'read', PLAYED: 'played' };
+
+/** A recipient's ack in Baileys' status (a number, or its name once copied through JSON), or undefined. */
+function recipientAckOf(status: unknown): AckStatus | undefined {
+	return typeof status === 'number' || typeof status === 'string' ? RECIPIENT_ACKS[status] : undefined;
+}
+
+type UserReceipt = { userJid?: string | null; receiptTimestamp?: unknown; readTimestamp?: unknown; playedTimestamp?: unknown };
 
 export interface DecodeContext {
 	/** Own account JID (the sender of our own messages and reactions), when paired. */
@@ -33,6 +47,19 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 		return B.normalizeMessageContent(message);
 	};
 
+	/** A group member's receipt (message-receipt.update, or folded into an upsert's userReceipt). */
+	const decodeUserReceipt = (key: WAMessageKey, receipt: UserReceipt, raw: RawCopy) => {
+		const stored = storedKeyOf(B, key);
+		// Status updates (stories) are no chat: their viewers are not reported.
+		if (!stored || !stored.fromMe || !receipt.userJid || stored.remoteJid === 'status@broadcast') return;
+		const status: AckStatus | undefined = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : undefined;
+		if (!status) return;
+		const at = receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp;
+		// The key's participant is the reader here, not the message's sender: the message is our own.
+		const { participant: _reader, ...messageKey } = stored;
+		out.push({ kind: 'message.ack', key: messageKey, status, from: jid(receipt.userJid), timestamp: Number(B.toNumber(at as number)) || context.now, raw });
+	};
+
 	const decodeMessage = (message: WAMessage, origin: MessageOrigin) => {
 		const alt = message.key.remoteJidAlt;
 		if (alt && message.key.remoteJid) out.push({ kind: 'chat.alias', alias: jid(alt), chatId: jid(message.key.remoteJid) });
@@ -50,6 +77,14 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 				from: key.participant ?? (key.fromMe ? context.me : key.remoteJid),
 				raw: origin === 'history' ? null : { key: { ...message.key }, pushName: message.pushName ?? null, type: origin },
 			});
+			// Baileys folds receipts that arrive while the message is still in its event buffer into the
+			// message itself (status in direct chats, userReceipt in groups): they are acks all the same.
+			if (origin !== 'history' && key.fromMe) {
+				const ack = key.remoteJid.endsWith('@g.us') ? undefined : recipientAckOf(message.status);
+				const raw = { key: { ...message.key }, status: message.status ?? null };
+				if (ack) out.push({ kind: 'message.ack', key, status: ack, from: key.remoteJid, timestamp: stored.timestamp, raw });
+				for (const receipt of message.userReceipt ?? []) decodeUserReceipt(message.key, receipt, { key: { ...message.key }, receipt: { ...receipt } });
+			}
 			return;
 		}
 		// Control messages are never chat content; a pin marks the message it names (edits, revokes
@@ -114,7 +149,17 @@ export function decodeBaileysEvents(B: DecoderHelpers, events: Partial<BaileysEv
 		}
 		if (update.messageStubType === MESSAGE_STUB_TYPE.REVOKE) out.push({ kind: 'message.revoked', key: stored, raw: rawOf() });
 		if (typeof update.starred === 'boolean') out.push({ kind: 'message.starred', key: stored, starred: update.starred, raw: rawOf() });
+		// Only own messages in direct chats: a status on a received one is this account reading it (on
+		// another device); a group's status names no reader (its receipts are message-receipt.update).
+		const ack = stored.fromMe && !stored.remoteJid.endsWith('@g.us') ? recipientAckOf(update.status) : undefined;
+		if (ack) {
+			const timestamp = update.messageTimestamp ? Number(B.toNumber(update.messageTimestamp)) || context.now : context.now;
+			out.push({ kind: 'message.ack', key: stored, status: ack, from: stored.remoteJid, timestamp, raw: rawOf() });
+		}
 	}
+
+	// Group receipts, per reader: a delivery sets receiptTimestamp, a read (and a play: Baileys files it there too) readTimestamp.
+	for (const { key, receipt } of events['message-receipt.update'] ?? []) decodeUserReceipt(key, receipt, { key: { ...key }, receipt: { ...receipt } });
 
 	for (const { key, reaction } of events['messages.reaction'] ?? []) {
 		const stored = storedKeyOf(B, key);

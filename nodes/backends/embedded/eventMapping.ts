@@ -23,6 +23,7 @@ const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
 	'message.edited': 1,
 	'message.revoked': 1,
 	'message.starred': 1,
+	'message.ack': 1,
 	'message.reaction': 2,
 	chat: 3,
 	'chat.muted': 3,
@@ -34,6 +35,7 @@ const EVENT_ORDER: Partial<Record<ChatChange['kind'], number>> = {
 export function toChatEvents(session: string, changes: readonly ChatChange[]): ChatEvent[] {
 	const groups: ChatEvent[][] = [[], [], [], [], [], []];
 	const now = Math.floor(Date.now() / 1000);
+	const acks = new Set<string>();
 	for (const change of changes) {
 		const rank = EVENT_ORDER[change.kind];
 		if (rank === undefined) continue;
@@ -85,6 +87,22 @@ export function toChatEvents(session: string, changes: readonly ChatChange[]): C
 					dedupe: `message.star:${change.key.remoteJid}:${change.key.id}:${change.starred}:${now}`,
 				});
 				break;
+			case 'message.ack': {
+				const { key, status, from } = change;
+				const seen = `${key.remoteJid}:${key.id}:${status}:${from}`;
+				if (acks.has(seen)) break;
+				acks.add(seen);
+				emit('message.ack', key.remoteJid, {
+					messageId: key.id,
+					fromMe: true,
+					timestamp: change.timestamp,
+					data: { status, from },
+					raw: change.raw,
+					// The same for both Baileys events that can carry one receipt, so it fires once.
+					dedupe: `message.ack:${seen}`,
+				});
+				break;
+			}
 			case 'message.reaction': {
 				const { key } = change;
 				emit('message.reaction', key.remoteJid, {

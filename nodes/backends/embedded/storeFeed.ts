@@ -55,6 +55,7 @@ export function applyChangesToStore(store: ChatStore, changes: readonly ChatChan
 				break;
 			case 'message.reaction':
 			case 'chat.muted': // kept through the `chat` change's mutedUntil
+			case 'message.ack':
 			case 'session.status':
 				// Not kept in the store.
 				break;

@@ -23,9 +23,12 @@ import {
 	type MessageSummary,
 	type Operation,
 	type Page,
+	type SendTextOptions,
+	type SentMessage,
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
+import { unixSeconds } from '../wireValues';
 import { EVOLUTION_CAPABILITIES } from './capabilities';
 import { EVOLUTION_LABEL, evolutionFailureIn, evolutionList, explainEvolutionError, isEvolutionArchiveFailure } from './EvolutionDialect';
 import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
@@ -215,6 +218,38 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'add');
 	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'remove');
+
+	/**
+	 * `POST /message/sendText`; a reply quotes the message by its full key, with its content when
+	 * Evolution's store gave it (otherwise Evolution loads it by the key). Sent at most once.
+	 */
+	async sendText(chat: ChatRef, text: string, options: SendTextOptions): Promise<SentMessage> {
+		const quoted = options.replyTo ? await this.keys.resolve(options.replyTo) : undefined;
+		const body = {
+			number: chat.jid,
+			text,
+			linkPreview: options.linkPreview,
+			...(quoted ? { quoted: { key: quoted.key, ...(quoted.content ? { message: quoted.content } : {}) } } : {}),
+		};
+		const data = await this.send({ method: 'POST', path: this.route('message', 'sendText'), body, expect: 'json', idempotent: false });
+		const record = (data && typeof data === 'object' ? data : {}) as { key?: { id?: unknown }; messageTimestamp?: unknown };
+		const failure = evolutionFailureIn(data, `Evolution API could not send the message to ${chat.jid}`);
+		if (failure) throw failure;
+		if (typeof record.key?.id !== 'string' || !record.key.id) {
+			throw new GatewayError(
+				this.label,
+				'badAnswer',
+				`Evolution API answered POST /message/sendText without the new message's key, so the message was probably sent but cannot be referred to; check chat ${chat.jid} before sending again`,
+				{ raw: data },
+			);
+		}
+		return {
+			raw: data,
+			message: { chat, id: record.key.id, fromMe: true },
+			timestamp: unixSeconds(record.messageTimestamp),
+			...(quoted ? { resolved: quoted.message } : {}),
+		};
+	}
 
 	/** `connect` answers `{ code, base64, pairingCode }` while pairing, or the state once paired. */
 	async getQr(): Promise<{ qr: string; raw: unknown }> {

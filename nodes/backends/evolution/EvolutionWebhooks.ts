@@ -22,6 +22,7 @@ export const EVOLUTION_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 	'message.reaction': ['MESSAGES_UPSERT'],
 	'message.edited': ['MESSAGES_EDITED'],
 	'message.revoked': ['MESSAGES_DELETE'],
+	'message.ack': ['MESSAGES_UPDATE'],
 	'chat.read': ['MESSAGES_UPDATE', 'CHATS_UPDATE'],
 	'chat.unread': ['CHATS_UPDATE'],
 	'chat.archive': ['CHATS_UPDATE'],

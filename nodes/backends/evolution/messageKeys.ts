@@ -19,6 +19,8 @@ export interface ResolvedKey {
 	key: EvolutionKey;
 	/** The message as the node reports it: the user's chat, completed with fromMe and participant. */
 	message: MessageRef;
+	/** Its content as Evolution stored it (`proto.IMessage`), when it was looked up. */
+	content?: unknown;
 }
 
 /** How many of a chat's newest stored messages are read when several bare ids of it are looked up. */
@@ -153,6 +155,7 @@ function resolvedFrom(record: EvolutionRecord, message: MessageRef): ResolvedKey
 	return {
 		key: withParticipant({ remoteJid: key.remoteJid, fromMe: key.fromMe === true, id: key.id }, key.participant),
 		message: { ...message, fromMe: key.fromMe === true, participant: key.participant ? (canonicalJid(key.participant) ?? undefined) : undefined },
+		...(record.message && typeof record.message === 'object' ? { content: record.message } : {}),
 	};
 }
 

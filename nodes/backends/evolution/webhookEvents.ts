@@ -4,7 +4,7 @@
  * sent when Evolution exposes it) is dropped from `raw`. `date_time` is the same on every retry of a
  * delivery, so it tells repeats apart for changes that carry no id of their own.
  */
-import type { ChatEvent } from '../ChatEvent';
+import type { AckStatus, ChatEvent } from '../ChatEvent';
 import { identityOf } from '../identity';
 import { canonicalJid } from '../ids';
 import { messageText } from '../messageContent';
@@ -155,10 +155,28 @@ function deleted(item: Data, { base }: Context): ChatEvent[] {
 	return [revoked(base, key.remoteJid, key.id, key.fromMe)];
 }
 
-/** Delivery and read receipts `{ keyId, remoteJid, fromMe, status }`; most have no trigger event. */
+/** Evolution's (Baileys') statuses of an own message that a recipient caused; SERVER_ACK and PENDING are the server's. */
+const EVOLUTION_ACKS: Record<string, AckStatus> = { DELIVERY_ACK: 'delivered', READ: 'read', PLAYED: 'played' };
+
+/** Delivery and read receipts `{ keyId, remoteJid, fromMe, participant?, status }`, and deletions. */
 function updated(update: Data, { base, sent }: Context): ChatEvent[] {
 	if (typeof update.keyId !== 'string' || typeof update.remoteJid !== 'string') return [];
 	if (update.status === 'DELETED') return [revoked(base, update.remoteJid, update.keyId, update.fromMe)];
+	const ack = EVOLUTION_ACKS[String(update.status)];
+	if (ack && update.fromMe === true) {
+		const from = update.participant || update.remoteJid;
+		return [
+			{
+				...base,
+				event: 'message.ack',
+				chatId: update.remoteJid,
+				messageId: update.keyId,
+				fromMe: true,
+				data: { status: ack, from },
+				dedupeKey: `ack:${update.keyId}:${ack}:${from}`,
+			},
+		];
+	}
 	// A received message turning READ means this account read the chat (on any of its devices).
 	if (update.status === 'READ' && update.fromMe === false) {
 		return [

@@ -32,6 +32,8 @@ export const SESSIONS_API_CAPABILITIES = {
 		unmuteChat: 'the Sessions API gateway documents no endpoint that unmutes a chat; unmute it on the phone, or use the embedded connection',
 		pinChat: 'the Sessions API gateway documents no endpoint that pins a chat (Message: Pin pins a message); pin it on the phone, or use the embedded connection',
 		unpinChat: 'the Sessions API gateway documents no endpoint that unpins a chat; unpin it on the phone, or use the embedded connection',
+		sendText:
+			'the Sessions API gateway documents no endpoint that sends messages; send from the gateway itself, or use WAHA, Evolution API or the embedded connection',
 	},
 	notes: { pinMessage: '²', unpinMessage: '²' },
 } as const satisfies Capabilities;

@@ -10,6 +10,7 @@ import { identityOf, mergeIdentities, sameIdentity, type Identity } from '../ide
 import { canonicalJid, parseChatId, toCus, type ChatRef, type MessageRef } from '../ids';
 import { KeyedQueue, nameChatLabels } from '../labels';
 import { LookupMemo } from '../lookupMemo';
+import { unixSeconds } from '../wireValues';
 import { WAHA_CAPABILITIES } from './capabilities';
 import { checkMediaSize, MEDIA_CAP_NAME, mediaFileName, mediaOf } from '../mediaFile';
 import { toChatDetails, toChatSummary, toLabelSummary, toMediaFacts, toMessageSummary, wahaMediaOf } from './mapping';
@@ -28,6 +29,8 @@ import {
 	type Operation,
 	type Page,
 	type PinDuration,
+	type SendTextOptions,
+	type SentMessage,
 	type SessionStatus,
 	type WhatsAppBackend,
 } from '../WhatsAppBackend';
@@ -212,6 +215,35 @@ export class WahaBackend implements WhatsAppBackend {
 
 	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabels(chat, label, true);
 	removeChatLabel = (chat: ChatRef, label: LabelSummary) => this.changeChatLabels(chat, label, false);
+
+	/** `POST /api/sendText`; a reply names the quoted message by its serialized id (`reply_to`). Sent at most once. */
+	async sendText(chat: ChatRef, text: string, options: SendTextOptions): Promise<SentMessage> {
+		const quoted = options.replyTo ? await this.complete(options.replyTo) : undefined;
+		const body = {
+			session: this.session,
+			chatId: this.formatChatId(chat),
+			text,
+			...(quoted ? { reply_to: this.formatMessageId(quoted) } : {}),
+			linkPreview: options.linkPreview,
+		};
+		const data = await this.send({ method: 'POST', path: ['api', 'sendText'], body, expect: 'json', idempotent: false });
+		const id = sentIdOf(data, this.formatChatId(chat));
+		if (!id) {
+			throw new GatewayError(
+				this.label,
+				'badAnswer',
+				`WAHA answered POST /api/sendText without the new message's id, so the message was probably sent but cannot be referred to; check chat ${this.formatChatId(chat)} before sending again`,
+				{ raw: data },
+			);
+		}
+		const record = (data ?? {}) as Record<string, unknown>;
+		return {
+			raw: data,
+			message: { chat, id: id.bare, fromMe: true, backendId: id.serialized },
+			timestamp: unixSeconds(record.timestamp ?? record.messageTimestamp),
+			...(quoted ? { resolved: quoted } : {}),
+		};
+	}
 
 	async getQr(): Promise<{ qr: string; raw: unknown }> {
 		const data = await this.send({ method: 'GET', path: ['api', this.session, 'auth', 'qr'], query: { format: 'raw' }, expect: 'json' });
@@ -458,4 +490,17 @@ function findIn(messages: MessageSummary[], id: string): FoundMessage | undefine
 		if (parts && (parts.id === id || candidate.id === id)) return { serialized: candidate.id, parts };
 	}
 	return undefined;
+}
+
+/**
+ * The new message's id in a sendText answer, whatever the engine: WEBJS and GOWS give `id` (serialized,
+ * or `{ _serialized }`), NOWEB the Baileys message with `key.id`.
+ */
+function sentIdOf(data: unknown, chat: string): { bare: string; serialized: string } | undefined {
+	const record = (data && typeof data === 'object' ? data : {}) as { id?: unknown; key?: { id?: unknown } };
+	const serialized = wahaIdOf(record.id);
+	const parts = splitWahaMessageId(serialized);
+	if (parts) return { bare: parts.id, serialized };
+	const bare = typeof record.key?.id === 'string' ? record.key.id : serialized && !serialized.includes('_') ? serialized : '';
+	return bare ? { bare, serialized: `true_${chat}_${bare}` } : undefined;
 }

@@ -26,6 +26,7 @@ const WAHA_EVENTS_FOR: Partial<Record<TriggerEvent, string[]>> = {
 	'message.revoked': ['message.revoked'],
 	'message.reaction': ['message.reaction'],
 	'chat.label': ['label.chat.added', 'label.chat.deleted'],
+	'message.ack': ['message.ack'],
 	'session.status': ['session.status'],
 };
 

@@ -2,10 +2,19 @@
  * WAHA webhook envelopes `{ id, timestamp, event, session, payload }` mapped to ChatEvents, one
  * per change (WAHA's `message` and `message.any` for one message share a de-dup key).
  */
-import type { ChatEvent } from '../ChatEvent';
+import type { AckStatus, ChatEvent } from '../ChatEvent';
 import { identityOf } from '../identity';
 import { nowInSeconds, unixSeconds } from '../wireValues';
 import { altJidsOf } from './mapping';
+import { splitWahaMessageId } from './WahaDialect';
+
+/** WAHA's ack numbers and names: -1 ERROR, 0 PENDING and 1 SERVER are no recipient's; 2 DEVICE, 3 READ, 4 PLAYED are. */
+const WAHA_ACKS: Record<string, AckStatus> = { '2': 'delivered', DEVICE: 'delivered', '3': 'read', READ: 'read', '4': 'played', PLAYED: 'played' };
+
+/** The recipient's ack of a `message.ack` payload `{ id, from, to?, participant, fromMe, ack, ackName }`, or undefined. */
+function wahaAckOf(payload: Record<string, any>): AckStatus | undefined {
+	return WAHA_ACKS[String(payload.ackName ?? '').toUpperCase()] ?? WAHA_ACKS[String(payload.ack)];
+}
 
 export type WahaEnvelope = { id?: string; timestamp?: number; event?: string; session?: string; payload?: Record<string, any> };
 
@@ -94,6 +103,24 @@ function eventsOf(envelope: WahaEnvelope, session: string): ChatEvent[] {
 					fromMe: Boolean(payload.fromMe),
 					data: { emoji, removed: emoji === '', reactionMessageId: payload.id, from: payload.participant || payload.from || null },
 					dedupeKey: messageKey('reaction', payload.id),
+				},
+			];
+		}
+		case 'message.ack': {
+			const status = wahaAckOf(payload);
+			if (!status || typeof payload.id !== 'string') return [];
+			// The chat is the serialized id's; `from`/`to` name it too, depending on the engine.
+			const chatId = splitWahaMessageId(payload.id)?.chat ?? (chatOf(payload) || null);
+			const from = payload.participant || chatId;
+			return [
+				{
+					...base,
+					event: 'message.ack',
+					chatId,
+					messageId: payload.id,
+					fromMe: payload.fromMe !== false,
+					data: { status, from },
+					dedupeKey: ['ack', payload.id, status, from].join(':'),
 				},
 			];
 		}

@@ -5,6 +5,7 @@ import * as edit from './edit.operation';
 import * as get from './get.operation';
 import * as pin from './pin.operation';
 import * as react from './react.operation';
+import * as sendText from './sendText.operation';
 import * as star from './star.operation';
 import * as unpin from './unpin.operation';
 import * as unstar from './unstar.operation';
@@ -18,6 +19,7 @@ export const operations: Record<string, OperationModule<any>> = {
 	star,
 	unstar,
 	react,
+	sendText,
 };
 
 export const description: INodeProperties[] = [
@@ -33,6 +35,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Get', value: 'get', description: 'Get one message, optionally with its media as binary data', action: 'Get a message' },
 			{ name: 'Pin', value: 'pin', description: 'Pin a message in its chat', action: 'Pin a message' },
 			{ name: 'React', value: 'react', description: 'React to a message with an emoji', action: 'React to a message' },
+			{ name: 'Send Text', value: 'sendText', description: 'Send a text message, optionally as a reply', action: 'Send a text message' },
 			{ name: 'Star', value: 'star', description: 'Star a message', action: 'Star a message' },
 			{ name: 'Unpin', value: 'unpin', description: 'Unpin a message', action: 'Unpin a message' },
 			{ name: 'Unstar', value: 'unstar', description: 'Remove the star from a message', action: 'Unstar a message' },
@@ -47,4 +50,5 @@ export const description: INodeProperties[] = [
 	...star.description,
 	...unstar.description,
 	...react.description,
+	...sendText.description,
 ];

@@ -1,0 +1,80 @@
+/**
+ * Send Text for a new user, from nothing: a fresh n8n user folder, no session folder, a new
+ * embedded credential paired through Session → Get QR; then the first send, a reply to it, and
+ * the recipient's read receipt reaching the Embedded Trigger as `message.ack`.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
+import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
+import { sendReceipt, sentTextOf, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
+import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
+import { eventually, tempFolder, useTestSettings } from './world';
+
+jest.setTimeout(40_000);
+
+const CUSTOMER = '15557001234@s.whatsapp.net';
+
+let wa: FakeWhatsApp;
+let root: string;
+let trigger: TriggerUnderTest | undefined;
+let previousUserFolder: string | undefined;
+
+beforeAll(async () => {
+	wa = await startFakeWhatsApp();
+	root = await tempFolder('wa-fresh-send-');
+	previousUserFolder = process.env.N8N_USER_FOLDER;
+	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user');
+	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
+	useTestSettings();
+});
+
+afterAll(async () => {
+	await trigger?.close();
+	await wa?.settle();
+	await closeAllSessions();
+	await wa?.close();
+	delete process.env.WHATSAPP_CHATS_WA_URL;
+	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
+	else process.env.N8N_USER_FOLDER = previousUserFolder;
+	resetEmbeddedSettings();
+	await rm(root, { recursive: true, force: true });
+});
+
+test('pair from nothing, send a text, reply to it, and see the recipient read it', async () => {
+	const credentials = { connection: 'embedded', session: 'default', authFolder: '', sessionSecret: randomBytes(32).toString('base64url') };
+	const node = (parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
+
+	const qr = await node({ resource: 'session', operation: 'getQr' });
+	expect(qr.error).toBeUndefined();
+	await wa.completePairing(qr.output[0].json.qr as string);
+	await eventually(async () => (await node({ resource: 'session', operation: 'status' })).output[0]?.json.connected === true, 10_000, 'connected after pairing');
+
+	trigger = await startTrigger({ credentials, parameters: { source: 'embedded', events: ['message.ack'] } });
+	await trigger.startTrigger();
+
+	const first = await node({ resource: 'message', operation: 'sendText', chatId: chat('+1 555 700 1234'), text: 'Welcome! Your account is ready.' });
+	expect(first.error).toBeUndefined();
+	const id = first.output[0].json.messageId as string;
+	expect(first.output[0].json).toMatchObject({ success: true, chatId: CUSTOMER, messageId: id });
+	expect(sentTextOf(await wa.waitFor('message', (m) => m.id === id))).toEqual({ text: 'Welcome! Your account is ready.', quoted: null, preview: null });
+
+	const reply = await node({ resource: 'message', operation: 'sendText', chatId: chat(CUSTOMER), text: 'Questions? Just answer here.', options: { replyTo: id } });
+	expect(reply.error).toBeUndefined();
+	const replyId = reply.output[0].json.messageId as string;
+	expect(sentTextOf(await wa.waitFor('message', (m) => m.id === replyId)).quoted).toEqual({
+		stanzaId: id,
+		participant: '15550001111@s.whatsapp.net',
+		remoteJid: null,
+		quotedText: 'Welcome! Your account is ready.',
+	});
+
+	await sendReceipt(wa, { chat: CUSTOMER, ids: [id, replyId], kind: 'read' });
+	await eventually(() => trigger!.executions.length === 2, 5000, 'two acks');
+	expect(trigger.executions.map(([item]) => [item.json.messageId, item.json.data])).toEqual([
+		[id, { status: 'read', from: CUSTOMER }],
+		[replyId, { status: 'read', from: CUSTOMER }],
+	]);
+});
