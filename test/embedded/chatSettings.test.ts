@@ -110,6 +110,8 @@ describe('Mute / Unmute', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			phone: jid.split('@')[0],
+			lid: null,
 			muted: true,
 			muteDuration: '8h',
 			muteEndTimestamp: Math.floor(mute.muteEndTimestamp! / 1000),
@@ -138,7 +140,7 @@ describe('Mute / Unmute', () => {
 	test('Unmute sends muted: false without an end; Get Many then says not muted', async () => {
 		const json = await succeed({ resource: 'chat', operation: 'unmute', chatId: chat(jid) });
 		expect(await setting('mute', jid, 3)).toEqual({ kind: 'mute', jid, muted: false, muteEndTimestamp: null, collection: 'regular_high' });
-		expect(json).toEqual({ success: true, chatId: jid, muted: false, muteEndTimestamp: null, raw: { chatId: jid, action: 'unmute' } });
+		expect(json).toEqual({ success: true, chatId: jid, phone: jid.split('@')[0], lid: null, muted: false, muteEndTimestamp: null, raw: { chatId: jid, action: 'unmute' } });
 		expect(await chatInList(jid)).toMatchObject({ muted: false });
 		expect(settingsOf(jid)).toHaveLength(4);
 	});
@@ -156,7 +158,7 @@ test('Pin / Unpin pin the chat itself (pin_v1 with the chat’s jid), also a cha
 	const jid = contact(20);
 	const pinned = await succeed({ resource: 'chat', operation: 'pin', chatId: chat(jid) });
 	expect(await setting('pin', jid)).toEqual({ kind: 'pin', jid, pinned: true, collection: 'regular_low' });
-	expect(pinned).toEqual({ success: true, chatId: jid, pinned: true, raw: { chatId: jid, action: 'pin' } });
+	expect(pinned).toEqual({ success: true, chatId: jid, phone: jid.split('@')[0], lid: null, pinned: true, raw: { chatId: jid, action: 'pin' } });
 	expect(await chatInList(jid)).toMatchObject({ pinned: true });
 
 	const unpinned = await succeed({ resource: 'chat', operation: 'unpin', chatId: chat(jid) });
@@ -193,6 +195,9 @@ describe('Mark Read', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			phone: jid.split('@')[0],
+			// the fake server's LID for the contact, learnt from its messages
+			lid: `1000${jid.split('@')[0]}@lid`,
 			unread: false,
 			raw: {
 				chatId: jid,

@@ -37,7 +37,7 @@ describe('Mark Read', () => {
 		expect(request.headers['x-api-key']).toBe(TEST_API_KEY);
 		expect(result.output).toEqual([
 			{
-				json: { success: true, chatId: '919988066776@c.us', unread: false, raw: { ids: ['false_919988066776@c.us_3EB0AAAA0002'] } },
+				json: { success: true, chatId: '919988066776@c.us', phone: '919988066776', lid: null, unread: false, raw: { ids: ['false_919988066776@c.us_3EB0AAAA0002'] } },
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -68,6 +68,8 @@ describe('Mark Read', () => {
 			expect(result.output[0].json).toEqual({
 				success: true,
 				chatId: JID,
+				phone: '919988066776',
+				lid: null,
 				unread: false,
 				raw: { chatId: JID, readMessages, answer: { message: 'Read messages', read: 'success' } },
 			});
