@@ -2,8 +2,7 @@
  * The embedded connection's link preview maker on its own: which link of a text it previews, what
  * it reads from the page, and what it refuses to fetch (addresses of this host and private networks).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLoopbackServer, type LoopbackServer } from '../gateway-server/loopbackServer';
 import { firstLink, makeLinkPreview } from '../../nodes/backends/embedded/linkPreview';
 
 test.each([
@@ -16,7 +15,7 @@ test.each([
 });
 
 describe('pages', () => {
-	let server: http.Server;
+	let server: LoopbackServer;
 	let base: string;
 	const pages: Record<string, { type: string; body: string; status?: number; location?: string }> = {
 		'/og': { type: 'text/html', body: `<meta content='Big &quot;sale&quot;' property='og:title'><title>t</title><meta property="og:description" content="50% off">` },
@@ -30,17 +29,16 @@ describe('pages', () => {
 
 	beforeAll(async () => {
 		process.env.WHATSAPP_CHATS_PREVIEW_PRIVATE_HOSTS = '1';
-		server = http.createServer((req, res) => {
+		server = await startLoopbackServer((req, res) => {
 			const page = pages[req.url ?? ''] ?? pages['/gone'];
 			res.writeHead(page.status ?? 200, { 'content-type': page.type, ...(page.location ? { location: page.location } : {}) });
 			res.end(page.body);
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		base = server.url;
 	});
 	afterAll(async () => {
 		delete process.env.WHATSAPP_CHATS_PREVIEW_PRIVATE_HOSTS;
-		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await server.close();
 	});
 
 	test('og:title and og:description win over <title>, entities decoded', async () => {

@@ -5,9 +5,9 @@
  * the MIME type sniffed, and no secret in any error.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DownloadError, downloadFile, isPrivateAddress, type DownloadOptions } from '../../nodes/transport/download';
 import { currentItemBudget, withItemBudget } from '../../nodes/transport/itemBudget';
+import { startLoopbackServer, type LoopbackServer } from '../gateway-server/loopbackServer';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
@@ -16,30 +16,29 @@ class Host {
 	/** Each request's path and headers, and whether the client hung up before the answer ended. */
 	readonly requests: Array<{ path: string; headers: http.IncomingHttpHeaders; hungUp: boolean }> = [];
 	handler: Handler = (_req, res) => res.end('ok');
-	private readonly server = http.createServer((req, res) => {
-		const record = { path: req.url ?? '', headers: req.headers, hungUp: false };
-		this.requests.push(record);
-		res.on('close', () => (record.hungUp = !res.writableFinished));
-		void this.handler(req, res);
-	});
+	private loopback!: LoopbackServer;
 
 	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.loopback = await startLoopbackServer((req, res) => {
+			const record = { path: req.url ?? '', headers: req.headers, hungUp: false };
+			this.requests.push(record);
+			res.on('close', () => (record.hungUp = !res.writableFinished));
+			void this.handler(req, res);
+		});
 		return this;
 	}
 	get port(): number {
-		return (this.server.address() as AddressInfo).port;
+		return this.loopback.port;
 	}
 	get url(): string {
-		return `http://127.0.0.1:${this.port}`;
+		return this.loopback.url;
 	}
 	reset(handler: Handler): void {
 		this.requests.length = 0;
 		this.handler = handler;
 	}
 	async close(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.loopback.close();
 	}
 }
 
