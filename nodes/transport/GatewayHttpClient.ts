@@ -152,23 +152,22 @@ export class GatewayHttpClient {
 	 * API key (and a Base URL's `user:pass`) go only to the Base URL's own origin (scheme, host,
 	 * port); any other host gets the request without credentials. No redirects are followed.
 	 */
-	async downloadFile(address: string, options: Omit<DownloadOptions, 'backend' | 'timeoutMs' | 'headers'>): Promise<DownloadedFile> {
+	async downloadFile(address: string, options: Omit<DownloadOptions, 'backend' | 'timeoutMs' | 'headers' | 'credentials'>): Promise<DownloadedFile> {
 		try {
 			const url = parseDownloadUrl(address, { backend: this.backendLabel, what: options.what });
 			const base = new URL(this.baseUrl);
 			const headers: Record<string, string> = {};
 			const own = url.origin === base.origin;
-			if (own) {
-				if (this.settings.apiKey) headers[this.settings.apiKeyHeader] = this.settings.apiKey;
-				if (base.username) {
-					headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
-				}
+			if (this.settings.apiKey) headers[this.settings.apiKeyHeader] = this.settings.apiKey;
+			if (base.username) {
+				headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
 			}
+			// A login in the media URL itself is not used: the credentials are the Base URL's.
 			url.username = '';
 			url.password = '';
 			const source = own ? this.backendLabel : `the media host ${url.host}`;
 			try {
-				return await downloadFile(url, { ...options, backend: this.backendLabel, source, timeoutMs: this.settings.timeoutMs, headers });
+				return await downloadFile(url, { ...options, backend: this.backendLabel, source, timeoutMs: this.settings.timeoutMs, credentials: { origin: base.origin, headers } });
 			} catch (error) {
 				if (own || !(error instanceof GatewayError) || error.kind !== 'unauthorized') throw error;
 				throw new GatewayError(

@@ -5,8 +5,7 @@
  * Delete in one execution, the trigger's Ignore Own Messages, and the recipient's receipts as
  * `message.ack` events (direct chat and group, each once), and a send that times out: one try, no repeat.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startLoopbackServer, type LoopbackServer } from '../gateway-server/loopbackServer';
 import { sendReceipt, sentTextOf, type OutboundMessage } from '../fake-whatsapp';
 import { chat, runChatsChain, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
@@ -114,31 +113,28 @@ describe('the text message that reaches WhatsApp', () => {
 });
 
 describe('link previews', () => {
-	let page: http.Server;
+	let page: LoopbackServer;
 	let pageRequests = 0;
-	let silent: http.Server;
-	const held = new Set<Socket>();
+	let silent: LoopbackServer;
 	let pageUrl: string;
 	let silentUrl: string;
 
 	beforeAll(async () => {
-		page = http.createServer((_req, res) => {
+		page = await startLoopbackServer((_req, res) => {
 			pageRequests++;
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
 			res.end('<html><head><title>fallback</title><meta property="og:title" content="Order #55 &amp; tracking">' +
 				'<meta name="description" content="Parcel out for delivery"></head><body>…</body></html>');
 		});
 		// Accepts connections and never answers: a preview must not hold the send up.
-		silent = http.createServer(() => undefined);
-		silent.on('connection', (socket) => held.add(socket));
-		for (const server of [page, silent]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/track/55`;
-		silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/slow`;
+		silent = await startLoopbackServer(() => undefined);
+		pageUrl = `${page.url}/track/55`;
+		silentUrl = `${silent.url}/slow`;
 	});
 
 	afterAll(async () => {
-		for (const socket of held) socket.destroy();
-		for (const server of [page, silent]) await new Promise<void>((resolve) => server.close(() => resolve()));
+		// Ends the connections the silent one still holds, too.
+		for (const server of [page, silent]) await server.close();
 	});
 
 	beforeEach(() => {

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { startLoopbackServer, type LoopbackServer } from '../gateway-server/loopbackServer';
 import { loadBaileys } from './baileys';
 import { bytes, child, node, unixSeconds, type WANode } from './nodes';
 
@@ -42,18 +42,17 @@ export class FakeMediaServer {
 	/** Expired blobs, by their old path, that the phone still has and uploads again when asked. */
 	private readonly expired = new Map<string, Buffer>();
 	private counter = 0;
-	private server!: http.Server;
+	private loopback!: LoopbackServer;
 
 	static async start(): Promise<FakeMediaServer> {
 		const media = new FakeMediaServer();
-		media.server = http.createServer((req, res) => media.handle(req, res));
-		await new Promise<void>((resolve) => media.server.listen(0, '127.0.0.1', resolve));
+		media.loopback = await startLoopbackServer((req, res) => media.handle(req, res));
 		return media;
 	}
 
 	/** `http://127.0.0.1:<port>`: the value for WHATSAPP_CHATS_MEDIA_URL. */
 	get url(): string {
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.loopback.url;
 	}
 
 	/** Encrypts `plain` as a WhatsApp client uploads it and serves the blob. */
@@ -144,8 +143,7 @@ export class FakeMediaServer {
 	}
 
 	async close(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.loopback.close();
 	}
 
 	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

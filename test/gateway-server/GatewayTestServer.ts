@@ -4,10 +4,10 @@
  * Tests script one-off answers (errors, delays, dropped sockets) with `respond()`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { wahaRoutes } from './wahaRoutes';
 import { sessionsApiRoutes } from './sessionsApiRoutes';
 import { evolutionRoutes } from './evolutionRoutes';
+import { startLoopbackServer, type LoopbackServer } from './loopbackServer';
 
 export interface RecordedRequest {
 	method: string;
@@ -69,19 +69,17 @@ export class GatewayTestServer {
 	private inFlight = 0;
 	private readonly scripted: Array<{ matches: (request: RecordedRequest) => boolean; answer: ScriptedAnswer }> = [];
 	private readonly routes: Route[] = [...wahaRoutes, ...sessionsApiRoutes, ...evolutionRoutes];
-	private server!: http.Server;
+	private loopback!: LoopbackServer;
 
 	static async start(options: { latencyMs?: number } = {}): Promise<GatewayTestServer> {
 		const gateway = new GatewayTestServer();
 		gateway.latencyMs = options.latencyMs ?? 0;
-		gateway.server = http.createServer((req, res) => void gateway.handle(req, res));
-		gateway.server.keepAliveTimeout = 5000;
-		await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+		gateway.loopback = await startLoopbackServer((req, res) => void gateway.handle(req, res), { keepAliveTimeoutMs: 5000 });
 		return gateway;
 	}
 
 	get url(): string {
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.loopback.url;
 	}
 
 	/** The next request matching `method path-prefix` (or the predicate) gets these answers, in turn. */
@@ -106,8 +104,7 @@ export class GatewayTestServer {
 	}
 
 	async close(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.loopback.close();
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -6,9 +6,9 @@
  * recorded as it arrived.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { readRequest, type RecordedRequest } from './GatewayTestServer';
+import { startLoopbackServer, type LoopbackServer } from './loopbackServer';
 
 export interface HostileRequest extends RecordedRequest {
 	/** How many requests came before this one. */
@@ -20,23 +20,21 @@ export type HostileHandler = (request: HostileRequest, res: http.ServerResponse,
 export class HostileGateway {
 	readonly requests: HostileRequest[] = [];
 	private handler: HostileHandler = (_request, res) => json(res, 404, { message: 'no handler' });
-	private server!: http.Server;
+	private loopback!: LoopbackServer;
 
 	static async start(): Promise<HostileGateway> {
 		const gateway = new HostileGateway();
-		gateway.server = http.createServer((req, res) => void gateway.handle(req, res));
-		gateway.server.keepAliveTimeout = 5000;
-		await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+		gateway.loopback = await startLoopbackServer((req, res) => void gateway.handle(req, res), { keepAliveTimeoutMs: 5000 });
 		return gateway;
 	}
 
 	get url(): string {
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.loopback.url;
 	}
 
 	/** The same address with `user:password@` in it. */
 	urlWithLogin(user: string, password: string): string {
-		return `http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.loopback.urlWithLogin(user, password);
 	}
 
 	/** Answers every following request with `handler`, and forgets earlier requests. */
@@ -46,8 +44,7 @@ export class HostileGateway {
 	}
 
 	async close(): Promise<void> {
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.loopback.close();
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

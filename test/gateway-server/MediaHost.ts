@@ -4,7 +4,7 @@
  * request's headers and how many bytes it sent before the client hung up.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLoopbackServer, type LoopbackServer } from './loopbackServer';
 
 export type MediaAnswer =
 	| { kind: 'file'; data: Buffer; mimetype: string; status?: number }
@@ -27,18 +27,17 @@ export interface MediaRequestRecord {
 export class MediaHost {
 	readonly requests: MediaRequestRecord[] = [];
 	private readonly answers = new Map<string, MediaAnswer>();
-	private server!: http.Server;
+	private loopback!: LoopbackServer;
 	private readonly timers = new Set<NodeJS.Timeout>();
 
 	static async start(): Promise<MediaHost> {
 		const host = new MediaHost();
-		host.server = http.createServer((req, res) => host.handle(req, res));
-		await new Promise<void>((resolve) => host.server.listen(0, '127.0.0.1', resolve));
+		host.loopback = await startLoopbackServer((req, res) => host.handle(req, res));
 		return host;
 	}
 
 	get url(): string {
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.loopback.url;
 	}
 
 	serve(path: string, answer: MediaAnswer): string {
@@ -53,8 +52,7 @@ export class MediaHost {
 
 	async close(): Promise<void> {
 		for (const timer of this.timers) clearInterval(timer);
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.loopback.close();
 	}
 
 	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

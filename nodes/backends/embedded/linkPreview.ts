@@ -1,14 +1,15 @@
 /**
  * Link previews for texts sent on the embedded connection. Baileys makes them only through an
  * optional package (link-preview-js, not installed) and with its own unbounded retries, so the
- * preview is made here: the first http(s) link of the text is fetched with a hard time limit and
- * a size cap, its title and description read, and the text is sent without a preview when that
- * fails (no network, no answer in time, not HTML). Addresses of this host or its private networks
- * are not fetched (a text could otherwise make n8n read an internal page and send its title).
+ * preview is made here: the first http(s) link of the text is fetched (transport/download.ts) with
+ * a hard time limit, reading at most the page's first 512 KiB, its title and description read, and
+ * the text is sent without a preview when that fails (no network, no answer in time, not HTML).
+ * Addresses of this host or its private networks are not fetched (a text could otherwise make n8n
+ * read an internal page and send its title), unless WHATSAPP_CHATS_PREVIEW_PRIVATE_HOSTS=1 (tests).
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { WAUrlInfo } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import { DownloadError, downloadFile } from '../../transport/download';
+import { EMBEDDED_LABEL } from './embeddedErrors';
 
 /** Longest wait for a preview before the text is sent without one. */
 export const LINK_PREVIEW_BUDGET_MS = 3000;
@@ -33,80 +34,49 @@ export async function makeLinkPreview(text: string, requested: boolean, budgetMs
 	if (!requested) return { preview: null, summary: { requested: false, attached: false } };
 	const url = firstLink(text);
 	if (!url) return { preview: null, summary: { requested: true, attached: false, reason: 'the text has no link' } };
-	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(), budgetMs);
 	try {
-		const page = await fetchPage(url, controller.signal);
-		const title = metaContent(page.html, 'og:title') ?? titleOf(page.html);
+		const page = await downloadFile(url, {
+			backend: EMBEDDED_LABEL,
+			source: 'the linked page',
+			what: 'the link preview',
+			timeoutMs: budgetMs,
+			maxBytes: MAX_PAGE_BYTES,
+			capName: 'the link preview cap',
+			overCap: 'keepStart',
+			maxRedirects: MAX_REDIRECTS,
+			headers: { accept: 'text/html', 'user-agent': 'WhatsApp/2 n8n-nodes-whatsapp-chats' },
+			acceptType: /html/i,
+			refusePrivateAddresses: process.env.WHATSAPP_CHATS_PREVIEW_PRIVATE_HOSTS !== '1',
+		});
+		const html = page.data.toString('utf8');
+		const title = metaContent(html, 'og:title') ?? titleOf(html);
 		if (!title) return { preview: null, summary: { requested: true, attached: false, url, reason: 'the page has no title' } };
-		const description = metaContent(page.html, 'og:description') ?? metaContent(page.html, 'description');
-		const preview: WAUrlInfo = { 'canonical-url': page.url, 'matched-text': url, title, ...(description ? { description } : {}) };
+		const description = metaContent(html, 'og:description') ?? metaContent(html, 'description');
+		const preview: WAUrlInfo = { 'canonical-url': page.url.toString(), 'matched-text': url, title, ...(description ? { description } : {}) };
 		return { preview, summary: { requested: true, attached: true, url, title } };
 	} catch (error) {
-		const reason = controller.signal.aborted ? `the page did not answer within ${budgetMs} ms` : (error as Error).message || 'the page could not be read';
-		return { preview: null, summary: { requested: true, attached: false, url, reason } };
-	} finally {
-		clearTimeout(timer);
+		return { preview: null, summary: { requested: true, attached: false, url, reason: reasonOf(error, budgetMs) } };
 	}
 }
 
-async function fetchPage(start: string, signal: AbortSignal): Promise<{ url: string; html: string }> {
-	let url = start;
-	for (let redirects = 0; ; redirects++) {
-		await checkPublicHost(new URL(url));
-		const response = await fetch(url, { signal, redirect: 'manual', headers: { accept: 'text/html', 'user-agent': 'WhatsApp/2 n8n-nodes-whatsapp-chats' } });
-		const location = response.headers.get('location');
-		if (response.status >= 300 && response.status < 400 && location) {
-			await response.body?.cancel();
-			if (redirects >= MAX_REDIRECTS) throw new Error('the page redirects too often');
-			url = new URL(location, url).toString();
-			continue;
-		}
-		if (!response.ok) {
-			await response.body?.cancel();
-			throw new Error(`the page answered HTTP ${response.status}`);
-		}
-		if (!/html/i.test(response.headers.get('content-type') ?? '')) {
-			await response.body?.cancel();
-			throw new Error('the link is not an HTML page');
-		}
-		return { url, html: await readCapped(response) };
+/** Why there is no preview, in the output's words. */
+function reasonOf(error: unknown, budgetMs: number): string {
+	if (!(error instanceof DownloadError)) return 'the page could not be read';
+	switch (error.failure) {
+		case 'timeout':
+			return `the page did not answer within ${budgetMs} ms`;
+		case 'status':
+		case 'redirect':
+			return `the page answered HTTP ${error.details.httpStatus}`;
+		case 'redirects':
+			return 'the page redirects too often';
+		case 'type':
+			return 'the link is not an HTML page';
+		case 'network':
+			return `the page could not be read (${error.why})`;
+		default:
+			return error.why;
 	}
-}
-
-/** At most MAX_PAGE_BYTES of the body: the head, where title and meta tags are, comes first. */
-async function readCapped(response: Response): Promise<string> {
-	const reader = response.body?.getReader();
-	if (!reader) return '';
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	while (size < MAX_PAGE_BYTES) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		chunks.push(value);
-		size += value.byteLength;
-	}
-	await reader.cancel().catch(() => undefined);
-	return Buffer.concat(chunks).subarray(0, MAX_PAGE_BYTES).toString('utf8');
-}
-
-/** Private, loopback and link-local addresses are refused unless the tests allow them. */
-async function checkPublicHost(url: URL): Promise<void> {
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`links of the ${url.protocol} kind get no preview`);
-	if (process.env.WHATSAPP_CHATS_PREVIEW_PRIVATE_HOSTS === '1') return;
-	const host = url.hostname.replace(/^\[|\]$/g, '');
-	const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
-	if (addresses.some(isPrivateAddress)) throw new Error(`${url.hostname} is an address of this host or a private network, which is not fetched`);
-}
-
-export function isPrivateAddress(address: string): boolean {
-	const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-	if (isIP(v4) === 4) {
-		const [a, b] = v4.split('.').map(Number);
-		return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-	}
-	const lower = address.toLowerCase();
-	return lower === '::1' || lower === '::' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
 }
 
 function titleOf(html: string): string | undefined {

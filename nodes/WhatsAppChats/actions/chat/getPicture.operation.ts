@@ -1,12 +1,15 @@
 /**
  * Chat → Get Picture: the chat's profile picture URL (null, said in words, when there is none or
  * privacy hides it), optionally downloaded as n8n binary data. The download goes to WhatsApp's
- * picture server with no credentials, within the node's Timeout and size cap.
+ * picture server with no credentials (a URL with a login is refused), within the node's Timeout
+ * and size cap, following at most PICTURE_REDIRECTS redirects; the MIME type is sniffed when the
+ * CDN calls the file octet-stream.
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { InvalidInputError, setBackendHints } from '../../../backends/errors';
 import type { ChatRef } from '../../../backends/ids';
-import { downloadPublicFile, extensionOf } from '../../../transport/publicDownload';
+import { MEDIA_CAP_NAME } from '../../../backends/mediaFile';
+import { downloadFile, extensionOf } from '../../../transport/download';
 import { chatLocator, chatResult, readChat } from '../common';
 import type { OperationModule } from '../OperationModule';
 import { readBatchOptions } from '../options';
@@ -17,10 +20,14 @@ export const capability = 'getChatPicture';
 
 /** Who serves the picture file, in errors (its hints are not about the gateway's credentials). */
 export const PICTURE_SOURCE = "WhatsApp's picture server";
+const PICTURE_REDIRECTS = 3;
+/** Only what a CDN needs to answer; never anything that identifies the gateway or the user. */
+const PICTURE_REQUEST_HEADERS = { accept: 'image/*,*/*;q=0.8', 'accept-encoding': 'identity', 'user-agent': 'n8n-nodes-whatsapp-chats' };
 
 setBackendHints(PICTURE_SOURCE, {
 	timeout: 'The picture server is slow; raise "Timeout" in the node options or retry later.',
 	tooLarge: 'Raise the size limit in the node options if such pictures are expected.',
+	unauthorized: 'Picture links expire: run Get Picture again for a fresh one.',
 	unreachable: 'Check that n8n can reach the internet (WhatsApp\'s CDN); the picture URL is in the output without Download Picture.',
 	notFound: 'Picture links expire: run Get Picture again for a fresh one.',
 	rejected: 'Picture links expire: run Get Picture again for a fresh one.',
@@ -70,10 +77,12 @@ export const execute: OperationModule<Input>['execute'] = async (backend, { chat
 	const [item] = chatResult(backend, chat, fields, { raw: picture.raw });
 	if (!downloadPicture) return [item];
 	const limits = downloadLimits(ctx);
-	const file = await downloadPublicFile(picture.url, {
-		source: PICTURE_SOURCE,
+	const file = await downloadFile(picture.url, {
+		backend: PICTURE_SOURCE,
 		what: `the profile picture of ${backend.formatChatId(chat)}`,
 		...limits,
+		maxRedirects: PICTURE_REDIRECTS,
+		headers: PICTURE_REQUEST_HEADERS,
 	});
 	const fileName = `${chat.user}.${extensionOf(file.mimeType)}`;
 	item.json.fileName = fileName;
@@ -83,10 +92,11 @@ export const execute: OperationModule<Input>['execute'] = async (backend, { chat
 };
 
 /** The node's Timeout, and its media size cap (Max Media Size, where offered) or else Max Response Size. */
-function downloadLimits(ctx: IExecuteFunctions): { timeoutMs: number; maxBytes: number } {
+function downloadLimits(ctx: IExecuteFunctions): { timeoutMs: number; maxBytes: number; capName: string } {
 	const { transport } = readBatchOptions(ctx);
 	const mediaMiB = (ctx.getNodeParameter('options', 0, {}) as { maxMediaSizeMiB?: unknown }).maxMediaSizeMiB;
-	const maxBytes =
-		typeof mediaMiB === 'number' && Number.isFinite(mediaMiB) && mediaMiB > 0 ? mediaMiB * 1024 * 1024 : (transport.maxResponseBytes ?? 16 * 1024 * 1024);
-	return { timeoutMs: transport.timeoutMs, maxBytes };
+	if (typeof mediaMiB === 'number' && Number.isFinite(mediaMiB) && mediaMiB > 0) {
+		return { timeoutMs: transport.timeoutMs, maxBytes: mediaMiB * 1024 * 1024, capName: MEDIA_CAP_NAME };
+	}
+	return { timeoutMs: transport.timeoutMs, maxBytes: transport.maxResponseBytes ?? 16 * 1024 * 1024, capName: '"Max Response Size (MiB)"' };
 }
