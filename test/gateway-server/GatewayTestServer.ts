@@ -90,6 +90,11 @@ export class GatewayTestServer {
 		for (const answer of answers) this.scripted.push({ matches, answer });
 	}
 
+	/** Routes answered before the built-in ones (a suite's own stateful answers), for this server only. */
+	use(...routes: Route[]): void {
+		this.routes.unshift(...routes);
+	}
+
 	/** Requests other than the ones a backend makes on its own (e.g. message look-ups). */
 	requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
 		return this.requests.filter((request) => request.method === method && request.path.startsWith(pathPrefix));
@@ -129,9 +134,10 @@ export class GatewayTestServer {
 			req.socket.destroy();
 			return;
 		}
-		const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+		const bytes = Buffer.isBuffer(answer.body);
+		const body = answer.body === undefined ? '' : typeof answer.body === 'string' || bytes ? (answer.body as string | Buffer) : JSON.stringify(answer.body);
 		res.writeHead(answer.status ?? 200, {
-			'Content-Type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+			'Content-Type': bytes ? 'application/octet-stream' : typeof answer.body === 'string' ? 'text/plain' : 'application/json',
 			...answer.headers,
 		});
 		res.end(body);
