@@ -179,7 +179,6 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 		});
 		injectedId = injected.key.id;
 		execution = await finishedExecution(WORKFLOW.embedded);
-		await wa.waitFor('message', (m) => m.message?.reactionMessage?.key?.id === injectedId, 60_000);
 		await wa.settle();
 	});
 
@@ -192,6 +191,7 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 
 	test('React by Phone: the reaction reached WhatsApp in the LID chat, for the message', () => {
 		expect(outputOf(execution, 'React by Phone')).toEqual([expect.objectContaining({ success: true, messageId: injectedId, reaction: '👋' })]);
+		await wa.waitFor('message', (m) => m.message?.reactionMessage?.key?.id === injectedId, 10_000);
 		const reactions = wa.messages.slice(sentBefore).filter((m) => m.type === 'reaction');
 		expect(reactions).toHaveLength(1);
 		expect(reactions[0].decryptErrors).toEqual([]);
@@ -200,7 +200,7 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 	});
 
 	test('Reply by Phone: a text quoting the message reached WhatsApp in the LID chat', async () => {
-		const reply = await wa.waitFor('message', (m) => m.type !== 'reaction' && m.message?.extendedTextMessage?.contextInfo?.stanzaId === injectedId, 60_000);
+		const reply = await wa.waitFor('message', (m) => m.type !== 'reaction' && m.message?.extendedTextMessage?.contextInfo?.stanzaId === injectedId, 10_000);
 		expect(reply.decryptErrors).toEqual([]);
 		expect(reply.to).toBe(LID);
 		expect(reply.message?.extendedTextMessage?.text).toBe('Thanks, we got your message.');
