@@ -189,7 +189,7 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 		]);
 	});
 
-	test('React by Phone: the reaction reached WhatsApp in the LID chat, for the message', () => {
+	test('React by Phone: the reaction reached WhatsApp in the LID chat, for the message', async () => {
 		expect(outputOf(execution, 'React by Phone')).toEqual([expect.objectContaining({ success: true, messageId: injectedId, reaction: '👋' })]);
 		await wa.waitFor('message', (m) => m.message?.reactionMessage?.key?.id === injectedId, 10_000);
 		const reactions = wa.messages.slice(sentBefore).filter((m) => m.type === 'reaction');
