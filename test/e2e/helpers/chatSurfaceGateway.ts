@@ -140,7 +140,7 @@ function wahaRoutes(surface: ChatSurfaceState, gatewayUrl: () => string): Route[
 
 /** Evolution API 2.3.6's answers for the same operations. */
 function evolutionSurfaceRoutes(surface: ChatSurfaceState): Route[] {
-	const findChats = evolutionRoutes.find((route) => route.method === 'POST' && route.pattern.source.startsWith('^/chat/findChats/'))!;
+	const findChats = evolutionRoutes.find((route) => route.method === 'POST' && route.pattern.test(`/chat/findChats/${EVOLUTION_INSTANCE}`))!;
 	return [
 		{
 			method: 'POST',
