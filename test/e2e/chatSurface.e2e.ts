@@ -190,7 +190,8 @@ describe('WAHA', () => {
 
 	test('Message → Get with Download Media: the message, its media as binary (file name, MIME type, bytes), fetched with the key from WAHA', () => {
 		const { json, binary } = single(backend, 'Get Media Message');
-		expect(json).toMatchObject({ chatId: WAHA_CHAT, messageId: WAHA_MEDIA_MESSAGE });
+		// Message: Get outputs the message in Get Messages' shape (id, not messageId), with its media facts
+		expect(json).toMatchObject({ id: WAHA_MEDIA_MESSAGE, chatId: WAHA_CHAT, fromMe: false, text: 'the invoice', hasMedia: true, mimeType: 'image/png' });
 		expect(JSON.stringify(json)).not.toContain(surface.media.toString('base64').slice(0, 40));
 		const [lookup] = waha('GET', `/api/default/chats/${WAHA_CHAT_PATH}/messages/${enc(WAHA_MEDIA_MESSAGE)}`);
 		expect(lookup.query).toMatchObject({ downloadMedia: 'true' });
@@ -271,7 +272,7 @@ describe('Evolution API', () => {
 
 	test('Message → Get with Download Media: getBase64FromMediaMessage, the media as binary, no base64 in the JSON', () => {
 		const { json, binary } = single(backend, 'Get Media Message');
-		expect(json).toMatchObject({ chatId: EVOLUTION_CHAT, messageId: MEDIA_ID });
+		expect(json).toMatchObject({ id: MEDIA_ID, chatId: EVOLUTION_CHAT, fromMe: false, hasMedia: true, mimeType: 'image/png' });
 		expect(JSON.stringify(json)).not.toContain(surface.media.toString('base64').slice(0, 40));
 		const [request] = evo('POST', 'chat/getBase64FromMediaMessage');
 		expect(request.body).toMatchObject({ message: { key: { id: MEDIA_ID } } });

@@ -14,18 +14,26 @@ import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
 import { TEST_SECRET, writePairedAuth } from '../embedded/world';
+import { binaryBytes } from './helpers/binary';
+import { startPictureCdn, testImages, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
+import { fakeServerAbilities, type FakeMediaServer } from './helpers/fakeServerAbilities';
 import { e2eWorkflow, freshUserFolder, logTiming, requireN8n, waitFor } from './helpers/e2e';
 
 const SESSION = 'e2e-surface';
 const CHAT = '15551000001@s.whatsapp.net';
 /** Ids the workflow file uses. */
 const THEIRS = '3EB0E2E0THEIRS0001';
+const MEDIA = '3EB0E2E0MEDIA00001';
 const REPLY_TEXT = 'Thanks, the invoice arrived.';
 const EDITED_TEXT = 'Thanks, the invoice arrived. Paying today.';
 const PRELOAD = path.join(__dirname, 'preload', 'waTestRoot.mjs');
 const WORKFLOW_FILE = 'embedded-chat-surface.json';
 
 let wa: FakeWhatsApp;
+let media: FakeMediaServer;
+let cdn: ChatSurfaceState['cdn'];
+let images: { media: Buffer; picture: Buffer };
+let mediaPath: string;
 let userFolder: string;
 let result: E2eExecutionResult;
 let sentBefore: number;
@@ -37,7 +45,13 @@ const timings: Record<string, number> = {};
 beforeAll(async () => {
 	requireN8n();
 	let t = Date.now();
-	wa = await startFakeWhatsApp();
+	const abilities = fakeServerAbilities();
+	// a WhatsApp Business phone: labels are offered
+	wa = await startFakeWhatsApp({ platform: abilities.BUSINESS_PLATFORM } as Parameters<typeof startFakeWhatsApp>[0]);
+	media = await abilities.startFakeMediaServer();
+	images = await testImages();
+	cdn = await startPictureCdn(images.picture);
+	abilities.setProfilePicture(wa, CHAT, `${cdn.url}/pp/15551000001.png`);
 	const { WA_CERT_DETAILS } = await loadBaileys();
 	const root = WA_CERT_DETAILS as unknown as { PUBLIC_KEY: Uint8Array; SERIAL: number };
 	const env = {
@@ -45,6 +59,8 @@ beforeAll(async () => {
 		WHATSAPP_CHATS_E2E_CERT_ROOT: `${root.SERIAL}:${Buffer.from(root.PUBLIC_KEY).toString('hex')}`,
 		NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${pathToFileURL(PRELOAD).href}`].filter(Boolean).join(' '),
 		WHATSAPP_CHATS_LINGER_MS: '0',
+		// the product's setting for where Baileys downloads media from (WhatsApp's CDN in production)
+		WHATSAPP_CHATS_MEDIA_URL: media.url,
 	};
 	userFolder = prepareUserFolder({ userFolder: freshUserFolder('chat-surface-embedded') });
 	const authFolder = path.join(userFolder, 'whatsapp-session');
@@ -71,6 +87,8 @@ beforeAll(async () => {
 afterAll(async () => {
 	logTiming('chat surface (embedded)', timings);
 	await wa?.close();
+	await media?.close();
+	await cdn?.close();
 });
 
 /** One session in this process receives the chat's messages, then closes: the store is on disk for n8n. */
@@ -82,6 +100,18 @@ async function seedStore(authFolder: string): Promise<void> {
 		const now = Math.floor(Date.now() / 1000);
 		seeded.older = await wa.injectMessage({ chat: CHAT, text: 'Did you get the invoice?', pushName: 'Alice', timestamp: now - 30 });
 		seeded.theirs = await wa.injectMessage({ chat: CHAT, id: THEIRS, text: 'Here it is again', pushName: 'Alice', timestamp: now - 20 });
+		const abilities = fakeServerAbilities();
+		const uploaded = await media.upload(images.media, 'image');
+		mediaPath = uploaded.directPath;
+		seeded.media = await wa.injectMessage({ chat: CHAT, id: MEDIA, message: abilities.mediaMessage(uploaded, { mimetype: 'image/png', caption: 'the invoice' }), pushName: 'Alice', timestamp: now - 10 });
+		// the Business phone's labels, one of them on the chat
+		for (const label of [
+			{ id: '1', name: 'New customer', color: 0 },
+			{ id: '2', name: 'VIP', color: 1 },
+			{ id: '5', name: 'Paid', color: 4 },
+		])
+			await abilities.phoneEditsLabel(wa, label);
+		await abilities.phoneLabelsChat(wa, '1', CHAT);
 		const store = lease.connection.store;
 		await waitFor('the seeded messages in the store', () => Object.values(seeded).every((message) => store.findMessage(message.key.remoteJid, message.key.id)));
 		await wa.settle();
@@ -114,7 +144,7 @@ test('Chat → Mark Read: a markRead app-state mutation with the last message, a
 	expect(mutation).toMatchObject({ operation: 'set', value: { markChatAsReadAction: { read: true } } });
 	const receipt = await wa.waitFor('ack', (ack) => ack.tag === 'receipt' && ack.node.attrs.type === 'read' && JSON.stringify(ack.node).includes(THEIRS), 5000);
 	const ids = [receipt.id, ...((receipt.node.content as Array<{ tag: string; content?: Array<{ attrs: { id: string } }> }> | undefined) ?? []).filter((child) => child.tag === 'list').flatMap((list) => (list.content ?? []).map((item) => item.attrs.id))];
-	expect(ids.sort()).toEqual([seeded.older.key.id, THEIRS].sort());
+	expect(ids.sort()).toEqual([seeded.older.key.id, THEIRS, MEDIA].sort());
 });
 
 test('Chat → Mute 8 hours, then Unmute: mute mutations (end 8 h = 28,800,000 ms ahead), muted then not', () => {
@@ -138,8 +168,46 @@ test('Chat → Pin, then Unpin: pin mutations, pinned then not', () => {
 
 test('Chat → Get: the chat from the store, with its last message', () => {
 	const { json } = single('Get Chat');
-	expect(json).toMatchObject({ chatId: CHAT });
-	expect(JSON.stringify(json)).toContain(THEIRS);
+	expect(json).toMatchObject({ chatId: CHAT, name: 'Alice', isGroup: false, lastMessage: expect.objectContaining({ id: MEDIA, hasMedia: true }) });
+});
+
+test('Chat → Get Picture: the profile-picture query reached WhatsApp; the picture from the CDN as binary "picture"', async () => {
+	const { json, binary } = single('Get Picture');
+	expect(json).toMatchObject({ success: true, chatId: CHAT, hasPicture: true, pictureUrl: `${cdn.url}/pp/15551000001.png` });
+	const iq = await wa.waitFor('iq', (i) => i.xmlns === 'w:profile:picture', 1000);
+	expect(iq.node.attrs.target).toBe(CHAT);
+	expect(cdn.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /pp/15551000001.png']);
+	expect(binary?.picture).toMatchObject({ mimeType: 'image/png' });
+	expect(binaryBytes(userFolder, binary!.picture).equals(images.picture)).toBe(true);
+});
+
+test('Label → Get Many / Get Chat\'s Labels: the labels the phone made, the one on the chat', () => {
+	expect(result.json('Get Labels')).toMatchObject([
+		{ id: '1', name: 'New customer' },
+		{ id: '2', name: 'VIP' },
+		{ id: '5', name: 'Paid' },
+	]);
+	expect(single("Get Chat's Labels").json).toMatchObject({ success: true, chatId: CHAT, labels: [{ id: '1', name: 'New customer' }] });
+});
+
+test('Label → Add to Chat (by id), Remove from Chat (by name): label_jid mutations reached WhatsApp', () => {
+	expect(single('Add VIP Label').json).toMatchObject({ success: true, chatId: CHAT, labelId: '2', added: true });
+	expect(single('Remove New Customer Label').json).toMatchObject({ success: true, chatId: CHAT, labelId: '1', added: false });
+	const associations = fakeServerAbilities()
+		.labelMutations(wa)
+		.filter((mutation) => mutation.kind === 'association');
+	expect(associations).toMatchObject([
+		{ labelId: '2', chatJid: CHAT, labeled: true },
+		{ labelId: '1', chatJid: CHAT, labeled: false },
+	]);
+});
+
+test('Message → Get with Download Media: the encrypted blob fetched from the media server, decrypted into binary "data"', () => {
+	const { json, binary } = single('Get Media Message');
+	expect(json).toMatchObject({ id: MEDIA, chatId: CHAT, fromMe: false, hasMedia: true, mimeType: 'image/png' });
+	expect(media.requests.map((request) => request.path)).toEqual([mediaPath]);
+	expect(binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
+	expect(binaryBytes(userFolder, binary!.data).equals(images.media)).toBe(true);
 });
 
 test('Message → Send Text as a reply, then Edit and React on the id it returned: the messages reached WhatsApp', async () => {

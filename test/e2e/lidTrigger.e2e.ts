@@ -18,6 +18,7 @@ import { request, startN8nServer, type ExecutionDetails, type RestSession, type 
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
 import { GatewayTestServer, TEST_API_KEY, type RecordedRequest } from '../gateway-server/GatewayTestServer';
 import { TEST_SECRET, writePairedAuth } from '../embedded/world';
+import { fakeServerAbilities, type LidContact } from './helpers/fakeServerAbilities';
 import { installChatSurface, WAHA_SENT_ID, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
 import { e2eWorkflow, freshUserFolder, logTiming, requireN8n, waitFor, wahaCredential, WEBHOOK_SECRET } from './helpers/e2e';
 
@@ -35,6 +36,7 @@ const WAHA_WEBHOOK_ID = '5b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 let gateway: GatewayTestServer;
 let surface: ChatSurfaceState;
 let wa: FakeWhatsApp;
+let contact: LidContact;
 let n8n: RunningN8n | undefined;
 let rest: RestSession;
 let wahaWebhookUrl: string;
@@ -51,7 +53,7 @@ beforeAll(async () => {
 		{ method: 'GET', pattern: /^\/api\/([^/]+)\/lids\/([^/]+)$/, answer: (_r, [, lid]) => ({ status: 200, body: { lid, pn: lid === LID ? `${PHONE}@c.us` : null } }) },
 	);
 	wa = await startFakeWhatsApp();
-	wa.addContact(PHONE, LID_USER);
+	contact = fakeServerAbilities().addLidContact(wa, PHONE, LID_USER);
 	const { WA_CERT_DETAILS } = await loadBaileys();
 	const root = WA_CERT_DETAILS as unknown as { PUBLIC_KEY: Uint8Array; SERIAL: number };
 	const env = {
@@ -171,12 +173,8 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 
 	beforeAll(async () => {
 		sentBefore = wa.messages.length;
-		const injected = await wa.injectMessage({
-			chat: LID,
-			text: 'Hello, is my order ready?',
-			pushName: 'Priya',
-			attrs: { addressing_mode: 'lid', sender_pn: PN_JID },
-		});
+		// from="…@lid" addressing_mode="lid" sender_pn="…@s.whatsapp.net"
+		const injected = await fakeServerAbilities().injectLidMessage(wa, { from: contact, text: 'Hello, is my order ready?', pushName: 'Priya' });
 		injectedId = injected.key.id;
 		execution = await finishedExecution(WORKFLOW.embedded);
 		await wa.settle();

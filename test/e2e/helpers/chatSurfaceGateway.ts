@@ -213,7 +213,8 @@ function evolutionSurfaceRoutes(surface: ChatSurfaceState): Route[] {
 	];
 }
 
-async function startCdn(picture: Buffer): Promise<ChatSurfaceState['cdn']> {
+/** A loopback stand-in for WhatsApp's picture CDN: serves `picture` at `/pp/<digits>.png` to anyone, records every request. */
+export async function startPictureCdn(picture: Buffer): Promise<ChatSurfaceState['cdn']> {
 	const requests: RecordedRequest[] = [];
 	const server = http.createServer((req, res) => {
 		void readRequest(req).then((request) => {
@@ -257,7 +258,7 @@ export async function installChatSurface(gateway: GatewayTestServer): Promise<Ch
 		]),
 		media,
 		picture,
-		cdn: await startCdn(picture),
+		cdn: await startPictureCdn(picture),
 	};
 	gateway.use(...wahaRoutes(surface, () => gateway.url), ...evolutionSurfaceRoutes(surface));
 	gateway.state.chats.unshift({ id: WAHA_CHAT, name: CHAT_NAME, timestamp: 1_700_000_300, unreadCount: 2 });
