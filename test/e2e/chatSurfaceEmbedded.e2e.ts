@@ -142,6 +142,9 @@ test('Chat → Mark Read: a markRead app-state mutation with the last message, a
 	expect(single('Mark Read').json).toMatchObject({ success: true, chatId: CHAT });
 	const [mutation] = mutationsOf('markChatAsRead');
 	expect(mutation).toMatchObject({ operation: 'set', value: { markChatAsReadAction: { read: true } } });
+	// WhatsApp needs the chat's newest message in the range, or the phone ignores the change
+	const range = (mutation.value as { markChatAsReadAction: { messageRange: { messages: Array<{ key: IDataObject }> } } }).markChatAsReadAction.messageRange;
+	expect(range.messages[0].key).toMatchObject({ id: MEDIA, remoteJid: CHAT, fromMe: false });
 	const receipt = await wa.waitFor('ack', (ack) => ack.tag === 'receipt' && ack.node.attrs.type === 'read' && JSON.stringify(ack.node).includes(THEIRS), 5000);
 	const ids = [receipt.id, ...((receipt.node.content as Array<{ tag: string; content?: Array<{ attrs: { id: string } }> }> | undefined) ?? []).filter((child) => child.tag === 'list').flatMap((list) => (list.content ?? []).map((item) => item.attrs.id))];
 	expect(ids.sort()).toEqual([seeded.older.key.id, THEIRS, MEDIA].sort());
