@@ -27,7 +27,7 @@ import { DEV_OWNER, DEFAULT_CREDENTIAL, request, RestSession } from '../../scrip
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
 import { GatewayTestServer, SESSIONS_API_ID, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, evolutionStateOf } from '../gateway-server/evolutionRoutes';
-import { installChatSurface, MEDIA_FILE, WAHA_MEDIA_MESSAGE, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
+import { installChatSurface, MEDIA_FILE_NAME, WAHA_MEDIA_MESSAGE, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
 import { EMBEDDED_TRIGGER_TYPE, example, freshUserFolder, logTiming, NODE_TYPE, requireN8n, ROOT, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
 import { npmStart, type NpmStartedN8n } from './helpers/npmStart';
 
@@ -449,7 +449,7 @@ test('Message → Get with Download Media (WAHA): the media is a binary in the o
 	const view = outputPanel().locator('[data-test-id="ndv-view-binary-data"]');
 	await view.waitFor({ state: 'visible', timeout: 30_000 });
 	const card = await outputPanel().locator('[data-test-id="ndv-binary-data_0"]').innerText();
-	expect(card).toContain(MEDIA_FILE);
+	expect(card).toMatch(new RegExp(`File Name:\\s*${MEDIA_FILE_NAME.replace('.', '\\.')}\\s`));
 	expect(card).toContain('image/png');
 	await view.click();
 	const image = outputPanel().locator('img[src*="/rest/binary-data"]');

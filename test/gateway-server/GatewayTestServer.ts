@@ -134,10 +134,9 @@ export class GatewayTestServer {
 			req.socket.destroy();
 			return;
 		}
-		const bytes = Buffer.isBuffer(answer.body);
-		const body = answer.body === undefined ? '' : typeof answer.body === 'string' || bytes ? (answer.body as string | Buffer) : JSON.stringify(answer.body);
+		const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
 		res.writeHead(answer.status ?? 200, {
-			'Content-Type': bytes ? 'application/octet-stream' : typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+			'Content-Type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
 			...answer.headers,
 		});
 		res.end(body);

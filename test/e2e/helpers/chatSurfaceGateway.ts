@@ -16,7 +16,9 @@ export const CHAT_NAME = 'Priya Sharma';
 /** An inbound image message in the chat, on both gateways. */
 export const MEDIA_ID = '3EB0MEDIA0000001';
 export const WAHA_MEDIA_MESSAGE = `false_${WAHA_CHAT}_${MEDIA_ID}`;
+/** WAHA's file for it (named by the message id, "@" and all) and the name the node gives it (WAHA says none: the bare id). */
 export const MEDIA_FILE = `${WAHA_MEDIA_MESSAGE}.png`;
+export const MEDIA_FILE_NAME = `${MEDIA_ID}.png`;
 /** The id each gateway gives the message Send Text sends. */
 export const WAHA_SENT_ID = `true_${WAHA_CHAT}_3EB0SENT00000001`;
 export const EVOLUTION_SENT_ID = 'BAE5SENT0000E2E1';
