@@ -451,13 +451,14 @@ test('Message → Get with Download Media (WAHA): the media is a binary in the o
 	const card = await outputPanel().locator('[data-test-id="ndv-binary-data_0"]').innerText();
 	expect(card).toMatch(new RegExp(`File Name:\\s*${MEDIA_FILE_NAME.replace('.', '\\.')}\\s`));
 	expect(card).toContain('image/png');
+	await screenshot('message-media-binary.png');
 	await view.click();
 	const image = outputPanel().locator('img[src*="/rest/binary-data"]');
 	await image.waitFor({ state: 'visible', timeout: 10_000 });
 	await page.waitForFunction(() => [...document.querySelectorAll('img')].some((img) => img.src.includes('/rest/binary-data') && img.complete && img.naturalWidth > 0), undefined, { timeout: 10_000 });
 	// the test media is a 96 px PNG: n8n served the very bytes the gateway gave
 	expect(await image.first().evaluate((img) => (img as unknown as LoadedImage).naturalWidth)).toBe(96);
-	await screenshot('message-media-binary.png');
+	await screenshot('message-media-preview.png');
 	// what the preview shows is byte for byte the media WAHA served
 	const src = (await image.first().getAttribute('src'))!;
 	const shown = await page.evaluate(async (url) => {
