@@ -10,6 +10,8 @@
  *  - "Listen for test event" on the WhatsApp Chats Trigger for WAHA, Sessions API and Evolution API
  *    (loopback gateway): a signed post to the test URL appears as the output, and listening ends
  *    with the test registration removed at the gateway;
+ *  - Message → Get with Download Media over WAHA: the media is a binary in the output panel (file
+ *    name, MIME type) and its preview renders;
  *  - the node panel, canvas, parameter panel and operation list of the action node.
  * Workflows are created through n8n's REST API (as importing an example does); everything after
  * that is clicks in the editor. Each step asserts what is on screen and saves a screenshot in docs/.
@@ -25,6 +27,7 @@ import { DEV_OWNER, DEFAULT_CREDENTIAL, request, RestSession } from '../../scrip
 import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
 import { GatewayTestServer, SESSIONS_API_ID, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, evolutionStateOf } from '../gateway-server/evolutionRoutes';
+import { installChatSurface, MEDIA_FILE_NAME, WAHA_MEDIA_MESSAGE, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
 import { EMBEDDED_TRIGGER_TYPE, example, freshUserFolder, logTiming, NODE_TYPE, requireN8n, ROOT, TRIGGER_TYPE, waitFor, withCredential } from './helpers/e2e';
 import { npmStart, type NpmStartedN8n } from './helpers/npmStart';
 
@@ -60,6 +63,7 @@ const SHOWS_WITHIN_MS = 2000;
 
 let wa: FakeWhatsApp;
 let gateway: GatewayTestServer;
+let surface: ChatSurfaceState;
 let n8n: NpmStartedN8n | undefined;
 let rest: RestSession;
 let context: BrowserContext | undefined;
@@ -83,6 +87,7 @@ beforeAll(async () => {
 	let t = Date.now();
 	wa = await startFakeWhatsApp();
 	gateway = await GatewayTestServer.start();
+	surface = await installChatSurface(gateway);
 	// n8n's Baileys trusts the fake server's test certificate root (see embedded.e2e.ts)
 	const { WA_CERT_DETAILS } = await loadBaileys();
 	const root = WA_CERT_DETAILS as unknown as { PUBLIC_KEY: Uint8Array; SERIAL: number };
@@ -147,6 +152,28 @@ beforeAll(async () => {
 	};
 	for (const [key, data] of Object.entries(gateways)) {
 		const credential = await rest.post('/rest/credentials', { name: `E2E ${key}`, type: 'whatsAppChatsApi', data });
+		if (key === 'waha') {
+			workflows.media = (
+				await rest.post('/rest/workflows', {
+					name: 'Message media',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					connections: { Start: { main: [[{ node: 'Get Media Message', type: 'main', index: 0 }]] } },
+					nodes: [
+						{ id: 'media-1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'media-2',
+							name: 'Get Media Message',
+							type: NODE_TYPE,
+							typeVersion: 1,
+							position: [240, 0],
+							parameters: { resource: 'message', operation: 'get', chatId: { __rl: true, mode: 'id', value: '+91 99880-66776' }, messageId: WAHA_MEDIA_MESSAGE, downloadMedia: true },
+							credentials: { whatsAppChatsApi: { id: credential.id, name: credential.name } },
+						},
+					],
+				})
+			).id;
+		}
 		workflows[key] = (
 			await rest.post(
 				'/rest/workflows',
@@ -179,6 +206,7 @@ afterAll(async () => {
 	await context?.close();
 	if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 	await n8n?.stop();
+	await surface?.cdn.close();
 	await gateway?.close();
 	await wa?.close();
 });
@@ -414,6 +442,32 @@ test.each(GATEWAY_CASES)('"Listen for test event" on the WhatsApp Chats Trigger,
 	// listening ended cleanly: the gateway no longer sends to the test URL
 	await waitFor(`${gatewayCase.label} test registration to be removed`, () => gatewayCase.registeredUrl() === undefined, 10_000);
 	if (gatewayCase.key === 'waha') await screenshot('gateway-trigger-test-event.png');
+	await page.keyboard.press('Escape');
+});
+
+test('Message → Get with Download Media (WAHA): the media is a binary in the output panel, its preview renders', async () => {
+	await openNode(workflows.media, 'Get Media Message');
+	await executeStep();
+	const view = outputPanel().locator('[data-test-id="ndv-view-binary-data"]');
+	await view.waitFor({ state: 'visible', timeout: 30_000 });
+	const card = await outputPanel().locator('[data-test-id="ndv-binary-data_0"]').innerText();
+	expect(card).toMatch(new RegExp(`File Name:\\s*${MEDIA_FILE_NAME.replace('.', '\\.')}\\s`));
+	expect(card).toContain('image/png');
+	await screenshot('message-media-binary.png');
+	await view.click();
+	const image = outputPanel().locator('img[src*="/rest/binary-data"]');
+	await image.waitFor({ state: 'visible', timeout: 10_000 });
+	await page.waitForFunction(() => [...document.querySelectorAll('img')].some((img) => img.src.includes('/rest/binary-data') && img.complete && img.naturalWidth > 0), undefined, { timeout: 10_000 });
+	// the test media is a 96 px PNG: n8n served the very bytes the gateway gave
+	expect(await image.first().evaluate((img) => (img as unknown as LoadedImage).naturalWidth)).toBe(96);
+	await screenshot('message-media-preview.png');
+	// what the preview shows is byte for byte the media WAHA served
+	const src = (await image.first().getAttribute('src'))!;
+	const shown = await page.evaluate(async (url) => {
+		const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+		return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+	}, src);
+	expect(shown).toBe(surface.media.toString('hex'));
 	await page.keyboard.press('Escape');
 });
 

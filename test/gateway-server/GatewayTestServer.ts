@@ -91,6 +91,11 @@ export class GatewayTestServer {
 		for (const answer of answers) this.scripted.push({ matches, answer });
 	}
 
+	/** Routes answered before the built-in ones (a suite's own stateful answers), for this server only. */
+	use(...routes: Route[]): void {
+		this.routes.unshift(...routes);
+	}
+
 	/** Requests other than the ones a backend makes on its own (e.g. message look-ups). */
 	requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
 		return this.requests.filter((request) => request.method === method && request.path.startsWith(pathPrefix));

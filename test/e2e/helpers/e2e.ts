@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { isN8nInstalled, type E2eCredential, type E2eWorkflow } from '../../../scripts/n8n/e2e';
 import { SESSIONS_API_ID, TEST_API_KEY, type GatewayTestServer } from '../../gateway-server/GatewayTestServer';
+import { EVOLUTION_INSTANCE } from '../../gateway-server/evolutionRoutes';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
@@ -54,6 +55,7 @@ export function withCredential(workflow: E2eWorkflow, credential: { id?: string;
 
 export const WAHA_CREDENTIAL_ID = 'e2eWahaGateway01';
 export const SESSIONS_API_CREDENTIAL_ID = 'e2eSessionsApi01';
+export const EVOLUTION_CREDENTIAL_ID = 'e2eEvolutionApi1';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret-5d1c';
 
 export function wahaCredential(gateway: GatewayTestServer, data: IDataObject = {}): E2eCredential {
@@ -71,6 +73,16 @@ export function sessionsApiCredential(gateway: GatewayTestServer): E2eCredential
 		name: 'E2E Sessions API gateway',
 		type: 'whatsAppChatsApi',
 		data: { connection: 'sessionsApi', baseUrl: gateway.url, session: SESSIONS_API_ID, apiKey: TEST_API_KEY },
+	};
+}
+
+/** Evolution API: the instance name goes in the credential's session field, the key in the `apikey` header. */
+export function evolutionCredential(gateway: GatewayTestServer, data: IDataObject = {}): E2eCredential {
+	return {
+		id: EVOLUTION_CREDENTIAL_ID,
+		name: 'E2E Evolution API gateway',
+		type: 'whatsAppChatsApi',
+		data: { connection: 'evolution', baseUrl: gateway.url, session: EVOLUTION_INSTANCE, apiKey: TEST_API_KEY, webhookSecret: WEBHOOK_SECRET, ...data },
 	};
 }
 
