@@ -99,7 +99,7 @@ describe('WAHA', () => {
 			pinned: true,
 			muted: true,
 			lastMessageTimestamp: 1_700_000_200,
-			lastMessage: { id: `false_${CUS}_3EB0AAAA0002`, chatId: CUS, fromMe: false, timestamp: 1_700_000_200, text: 'hi there', hasMedia: false },
+			lastMessage: { id: `false_${CUS}_3EB0AAAA0002`, chatId: CUS, phone: '919988066776', lid: null, fromMe: false, fromPhone: '919988066776', fromLid: null, timestamp: 1_700_000_200, text: 'hi there', hasMedia: false },
 		});
 		expect(result.output[0].json.lastMessage).not.toHaveProperty('raw');
 		expect((result.output[0].json.raw as IDataObject).id).toBe(CUS);
@@ -278,7 +278,7 @@ describe('Evolution API', () => {
 			archived: null,
 			pinned: null,
 			muted: null,
-			lastMessage: { id: '3EB0AAAA0002', chatId: JID, fromMe: false, timestamp: 1_700_000_200, text: 'hi there' },
+			lastMessage: { id: '3EB0AAAA0002', chatId: JID, phone: '919988066776', lid: null, fromMe: false, fromPhone: '919988066776', fromLid: null, timestamp: 1_700_000_200, text: 'hi there' },
 		});
 	});
 

@@ -77,6 +77,12 @@ export function messageSummaryJson(message: MessageSummary): IDataObject {
 	return { ...identifiedMessageRow(message), raw: message.raw as IDataObject };
 }
 
+/** A message inside another output (Chat → Get's `lastMessage`): Get Messages' row with its identity fields, without `raw`. */
+export function nestedMessageJson(message: MessageSummary): IDataObject {
+	const { raw: _raw, ...row } = identifiedMessageRow(message);
+	return row as unknown as IDataObject;
+}
+
 export function messageResult(
 	backend: WhatsAppBackend,
 	message: MessageRef,
