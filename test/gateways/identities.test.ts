@@ -215,6 +215,80 @@ describe('Evolution', () => {
 		}
 	});
 
+	const requestsTo = (route: string) => gateway.requests.filter((request) => request.path.startsWith(`/chat/${route}/`) || request.path.startsWith(`/message/${route}/`));
+
+	test('2.4 shape (records under the LID): a phone number finds the chat\'s records for Get Messages, Mark Read and a bare reply id; the pair read from findChats once per execution', async () => {
+		const evolution = evolutionStateOf(gateway.state);
+		// The newest record names the phone in remoteJidAlt (so findChats' row does); an older one does not.
+		const older = evolutionRecord({ remoteJid: LID, fromMe: false, id: '3EB0EVO24OLD' }, 1_700_000_290);
+		const newest = evolutionRecord({ remoteJid: LID, remoteJidAlt: PN_JID, fromMe: false, id: '3EB0EVO24NEW' }, 1_700_000_300);
+		const before = [...evolution.messages];
+		evolution.messages.push(older, newest);
+		gateway.state.chats = [...savedChats, { id: LID, name: 'Lid chat', timestamp: 1_700_000_300, unreadCount: 2 }];
+		try {
+			const listed = await runChatsNode({
+				credentials: credentials(),
+				parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(`+${PHONE}`), limit: 5 } as never,
+				input: [{ json: { n: 1 } }, { json: { n: 2 } }] as never,
+			});
+			expect(listed.error).toBeUndefined();
+			expect(listed.output.map((item) => [item.json.id, item.json.phone, item.json.lid])).toEqual([
+				['3EB0EVO24NEW', PHONE, LID],
+				['3EB0EVO24OLD', PHONE, LID],
+				['3EB0EVO24NEW', PHONE, LID],
+				['3EB0EVO24OLD', PHONE, LID],
+			]);
+			expect(requestsTo('findChats')).toHaveLength(1);
+			expect(requestsTo('findChats')[0].body).toEqual({});
+			expect(requestsTo('findMessages').map((request) => (request.body as { where: { key: { remoteJid: string } } }).where.key.remoteJid)).toEqual(
+				expect.arrayContaining([PN_JID, LID]),
+			);
+
+			gateway.reset();
+			const read = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) } as never });
+			expect(read.error).toBeUndefined();
+			const [marked] = requestsTo('markMessageAsRead');
+			expect((marked.body as { readMessages: Array<{ remoteJid: string; id: string }> }).readMessages).toEqual(
+				expect.arrayContaining([expect.objectContaining({ remoteJid: LID, id: '3EB0EVO24NEW' })]),
+			);
+
+			gateway.reset();
+			const sent = await runChatsNode({
+				credentials: credentials(),
+				parameters: { resource: 'message', operation: 'sendText', chatId: chat(`+${PHONE}`), text: 'reply by phone', options: { replyTo: '3EB0EVO24OLD', linkPreview: false } } as never,
+			});
+			expect(sent.error).toBeUndefined();
+			const [send] = requestsTo('sendText');
+			expect((send.body as { quoted: { key: unknown } }).quoted.key).toEqual({ remoteJid: LID, fromMe: false, id: '3EB0EVO24OLD' });
+			expect(requestsTo('findChats')).toHaveLength(1);
+		} finally {
+			// Also what Send Text stored.
+			evolution.messages.splice(0, evolution.messages.length, ...before);
+		}
+	});
+
+	test('2.3.7 shape (records under the phone JID): a LID finds them; no look-up when the id given finds records', async () => {
+		const evolution = evolutionStateOf(gateway.state);
+		const record = evolutionRecord({ remoteJid: PN_JID, remoteJidAlt: LID, fromMe: false, id: '3EB0EVO237X' }, 1_700_000_400);
+		evolution.messages.push(record);
+		gateway.state.chats = [...savedChats, { id: `${PHONE}@c.us`, name: 'Phone chat', timestamp: 1_700_000_400, unreadCount: 1 }];
+		try {
+			const byLid = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(LID), limit: 5 } as never });
+			expect(byLid.output.map((item) => item.json)).toEqual([expect.objectContaining({ id: '3EB0EVO237X', phone: PHONE, lid: LID })]);
+			expect(requestsTo('findChats')).toHaveLength(1);
+
+			gateway.reset();
+			const got = await runChatsNode({ credentials: credentials(), parameters: { resource: 'message', operation: 'get', chatId: chat(LID), messageId: '3EB0EVO237X' } as never });
+			expect(got.output[0].json).toMatchObject({ id: '3EB0EVO237X', phone: PHONE, lid: LID });
+
+			gateway.reset();
+			await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(PHONE), limit: 5 } as never });
+			expect(requestsTo('findChats')).toHaveLength(0);
+		} finally {
+			evolution.messages.splice(evolution.messages.indexOf(record), 1);
+		}
+	});
+
 	test('webhooks in both shapes: chatId as Evolution gives it, phone and lid by the server part; Only These Chats by phone matches both', async () => {
 		trigger = await startTrigger({
 			credentials: { ...credentials(), webhookSecret: SECRET },

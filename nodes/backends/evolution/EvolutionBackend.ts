@@ -9,6 +9,7 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import { nameChatLabels } from '../labels';
+import { IdentityBook, lidOfJid, phoneOfJid } from '../identity';
 import { LookupMemo } from '../lookupMemo';
 import {
 	type BackendAnswer,
@@ -292,9 +293,56 @@ export class EvolutionBackend implements WhatsAppBackend {
 	private readonly labelNames = new LookupMemo<LabelSummary[]>();
 
 	/** Message keys and last messages looked up in Evolution's store, remembered for this execution. */
-	private readonly keys = new MessageKeys((where, page, pageSize) => this.findMessages(where, page, pageSize));
+	private readonly keys = new MessageKeys(
+		(where, page, pageSize) => this.findMessages(where, page, pageSize),
+		(jid) => this.otherFormOf(jid),
+	);
 
+	/**
+	 * LID ↔ phone-number pairs of the instance's chats (findChats rows and their last message's
+	 * `remoteJidAlt`), read once per execution and only when a chat's records were not found
+	 * under the id given.
+	 */
+	private readonly chatPairs = new LookupMemo<IdentityBook>();
+
+	/** Chats whose records Evolution keeps under their other form (phone JID ↔ LID), as found in this execution. */
+	private readonly storedUnder = new Map<string, string>();
+
+	private async otherFormOf(jid: string): Promise<string | null> {
+		if (!phoneOfJid(jid) && !lidOfJid(jid)) return null;
+		const book = await this.chatPairs.get('chats', async () => {
+			const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: {}, expect: 'json' });
+			const pairs = new IdentityBook();
+			for (const row of evolutionList(data, 'chats')) {
+				const summary = toChatSummary(row);
+				if (summary.lid && summary.phone) pairs.learn(summary.lid, summary.phone);
+			}
+			return pairs;
+		});
+		return book.otherJid(jid);
+	}
+
+	/**
+	 * `findMessages`, in the form Evolution stores the chat under: 2.3.7 keeps a chat's records by
+	 * phone JID, 2.4 by LID (the other in `remoteJidAlt`), and its filter matches `remoteJid` only.
+	 * Records not found under the id given are looked for under its other form, once that is known.
+	 */
 	private async findMessages(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
+		const key = where.key as Record<string, unknown> | undefined;
+		const given = typeof key?.remoteJid === 'string' ? key.remoteJid : undefined;
+		const stored = given ? this.storedUnder.get(given) : undefined;
+		const asStored = (remoteJid: string) => ({ ...where, key: { ...key, remoteJid } });
+		if (stored) return await this.findMessagesWhere(asStored(stored), page, pageSize);
+		const records = await this.findMessagesWhere(where, page, pageSize);
+		if (records.length > 0 || !given) return records;
+		const other = await this.otherFormOf(given);
+		if (!other) return records;
+		const found = await this.findMessagesWhere(asStored(other), page, pageSize);
+		if (found.length > 0) this.storedUnder.set(given, other);
+		return found;
+	}
+
+	private async findMessagesWhere(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
 		const data = (await this.send({
 			method: 'POST',
 			path: this.route('chat', 'findMessages'),
