@@ -247,6 +247,7 @@ describe('Evolution', () => {
 			gateway.reset();
 			const read = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) } as never });
 			expect(read.error).toBeUndefined();
+			expect(read.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID });
 			const [marked] = requestsTo('markMessageAsRead');
 			expect((marked.body as { readMessages: Array<{ remoteJid: string; id: string }> }).readMessages).toEqual(
 				expect.arrayContaining([expect.objectContaining({ remoteJid: LID, id: '3EB0EVO24NEW' })]),
@@ -258,9 +259,16 @@ describe('Evolution', () => {
 				parameters: { resource: 'message', operation: 'sendText', chatId: chat(`+${PHONE}`), text: 'reply by phone', options: { replyTo: '3EB0EVO24OLD', linkPreview: false } } as never,
 			});
 			expect(sent.error).toBeUndefined();
+			expect(sent.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID });
 			const [send] = requestsTo('sendText');
 			expect((send.body as { quoted: { key: unknown } }).quoted.key).toEqual({ remoteJid: LID, fromMe: false, id: '3EB0EVO24OLD' });
 			expect(requestsTo('findChats')).toHaveLength(1);
+
+			// Message Get by bare id, the record without remoteJidAlt: the chat and its sender named by both.
+			gateway.reset();
+			const got = await runChatsNode({ credentials: credentials(), parameters: { resource: 'message', operation: 'get', chatId: chat(`+${PHONE}`), messageId: '3EB0EVO24OLD' } as never });
+			expect(got.error).toBeUndefined();
+			expect(got.output[0].json).toMatchObject({ id: '3EB0EVO24OLD', phone: PHONE, lid: LID, from: LID, fromPhone: PHONE, fromLid: LID });
 		} finally {
 			// Also what Send Text stored.
 			evolution.messages.splice(0, evolution.messages.length, ...before);

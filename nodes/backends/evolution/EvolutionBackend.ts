@@ -9,7 +9,7 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import { nameChatLabels } from '../labels';
-import { IdentityBook, lidOfJid, phoneOfJid } from '../identity';
+import { IdentityBook, lidOfJid, mergeIdentities, phoneOfJid, type Identity } from '../identity';
 import { LookupMemo } from '../lookupMemo';
 import {
 	type BackendAnswer,
@@ -77,7 +77,8 @@ export class EvolutionBackend implements WhatsAppBackend {
 		// Evolution lists no media content: Download Media fetches each media by its key (downloadMedia).
 		const window = pageWindow(page.offset, page.limit);
 		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
-		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
+		const learnt = await this.learntIdentity(chat);
+		return records.slice(window.skip, window.skip + page.limit).map((record) => completed(toMessageSummary(record, chat.jid), learnt));
 	}
 
 	/** The chat's row of `findChats` (`where.remoteJid`); matched here too, should a release ignore the filter. */
@@ -106,7 +107,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	/** The stored record, found by its id in Evolution's message store (findMessages). */
 	async getMessage(message: MessageRef): Promise<MessageDetails> {
 		const record = await this.keys.record(message);
-		return { ...toMessageSummary(record, message.chat.jid), ...toMediaFacts(record) };
+		return { ...completed(toMessageSummary(record, message.chat.jid), await this.learntIdentity(message.chat)), ...toMediaFacts(record) };
 	}
 
 	/** `POST /chat/getBase64FromMediaMessage/{instance}` `{ message: { key } }`: Evolution downloads and decrypts, the node decodes. */
@@ -156,7 +157,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	async markChatUnread(chat: ChatRef): Promise<BackendAnswer> {
 		const lastMessage = await this.keys.lastMessageOf(chat, 'mark unread');
-		return this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } });
+		return await this.withLearnt(chat, await this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } }));
 	}
 
 	/** Read receipts for the chat's unread received messages (found in Evolution's store); none unread: nothing sent. */
@@ -166,7 +167,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			return { raw: { chatId: chat.jid, readMessages: [], note: 'Evolution API has no unread message stored for this chat: nothing was sent' } };
 		}
 		const answer = await this.answer({ method: 'POST', path: this.route('chat', 'markMessageAsRead'), body: { readMessages } });
-		return { raw: { chatId: chat.jid, readMessages, answer: answer.raw } };
+		return await this.withLearnt(chat, { raw: { chatId: chat.jid, readMessages, answer: answer.raw } });
 	}
 
 	async editMessage(message: MessageRef, text: string): Promise<BackendAnswer> {
@@ -175,19 +176,19 @@ export class EvolutionBackend implements WhatsAppBackend {
 			throw new GatewayError(this.label, 'rejected', `Message "${message.id}" in chat ${message.chat.jid} was not sent by you; WhatsApp lets only the sender edit a message`);
 		}
 		const body = { number: key.remoteJid, key, text };
-		return { ...(await this.answer({ method: 'POST', path: this.route('chat', 'updateMessage'), body })), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer({ method: 'POST', path: this.route('chat', 'updateMessage'), body })), resolved });
 	}
 
 	async deleteMessage(message: MessageRef): Promise<BackendAnswer> {
 		const { key, message: resolved } = await this.keys.resolve(message);
 		const request: HttpRequest = { method: 'DELETE', path: this.route('chat', 'deleteMessageForEveryone'), body: key };
-		return { ...(await this.answer(request)), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer(request)), resolved });
 	}
 
 	async reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer> {
 		const { key, message: resolved } = await this.keys.resolve(message);
 		const body = { key, reaction: emoji };
-		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved });
 	}
 
 	async listLabels(): Promise<LabelSummary[]> {
@@ -246,7 +247,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 		}
 		return {
 			raw: data,
-			message: { chat, id: record.key.id, fromMe: true },
+			message: { chat: { ...chat, identity: mergeIdentities(chat.identity, await this.learntIdentity(chat)) }, id: record.key.id, fromMe: true },
 			timestamp: unixSeconds(record.messageTimestamp),
 			...(quoted ? { resolved: quoted.message } : {}),
 		};
@@ -297,6 +298,19 @@ export class EvolutionBackend implements WhatsAppBackend {
 		(where, page, pageSize) => this.findMessages(where, page, pageSize),
 		(jid) => this.otherFormOf(jid),
 	);
+
+	/** What this execution learnt of the chat's other form (from findChats, read only when its records were under that form). */
+	private async learntIdentity(chat: ChatRef): Promise<Identity | undefined> {
+		const book = await this.chatPairs.peek('chats')?.catch(() => undefined);
+		if (!book) return undefined;
+		const identity = book.identify(chat.jid);
+		return identity.phone && identity.lid ? identity : undefined;
+	}
+
+	private async withLearnt<A extends BackendAnswer>(chat: ChatRef, answer: A): Promise<A> {
+		const identity = await this.learntIdentity(chat);
+		return identity ? { ...answer, identity } : answer;
+	}
 
 	/**
 	 * LID ↔ phone-number pairs of the instance's chats (findChats rows and their last message's
@@ -366,7 +380,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			if (!(error instanceof GatewayError) || !isEvolutionArchiveFailure({ status: error.details.httpStatus ?? 0, data: error.details.raw })) throw error;
 		}
 		const lastMessage = await this.keys.lastMessageOf(chat, archive ? 'archive' : 'unarchive');
-		return this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } });
+		return await this.withLearnt(chat, await this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } }));
 	}
 
 	/** `handleLabel` adds or removes the one label (Evolution answers `{ numberJid, labelId, add | remove }`). */
@@ -414,4 +428,15 @@ export class EvolutionBackend implements WhatsAppBackend {
 export interface EvolutionBackend extends Refused<typeof EVOLUTION_CAPABILITIES> {}
 refuseLacking(EvolutionBackend, EVOLUTION_CAPABILITIES);
 
-
+/** A message row of a direct chat with the chat's phone number and LID completed from what was learnt (the sender too, when it is the chat). */
+function completed<M extends MessageSummary>(summary: M, learnt: Identity | undefined): M {
+	if (!learnt || summary.chatId.endsWith('@g.us')) return summary;
+	const chat = mergeIdentities({ phone: summary.phone ?? null, lid: summary.lid ?? null }, learnt);
+	const fromChat = !summary.fromMe && summary.from !== null && (phoneOfJid(summary.from) === chat.phone || lidOfJid(summary.from) === chat.lid);
+	return {
+		...summary,
+		phone: chat.phone,
+		lid: chat.lid,
+		...(fromChat ? { fromPhone: summary.fromPhone ?? chat.phone, fromLid: summary.fromLid ?? chat.lid } : {}),
+	};
+}
