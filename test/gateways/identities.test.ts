@@ -134,6 +134,31 @@ describe('WAHA', () => {
 		expect(gateway.requestsTo('PUT', '/api/reaction')).toHaveLength(0);
 	});
 
+	test('an engine without the look-up by bare id (WEBJS), the chat kept under its LID: the phone number\'s LID asked once (lids/pn), the message found in the LID chat, for react and Send Text\'s reply', async () => {
+		const stored = { id: `false_${LID}_3EB0PNLID0001`, timestamp: 1_600_000_000, from: LID, fromMe: false, body: 'kept by LID', hasMedia: false };
+		gateway.state.messages.set(LID, [stored]);
+		const reacted = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId: '3EB0PNLID0001', emoji: '👍' }, 2);
+		expect(gateway.requestsTo('PUT', '/api/reaction').map((request) => request.body)).toEqual([
+			{ session: 'default', messageId: stored.id, reaction: '👍' },
+			{ session: 'default', messageId: stored.id, reaction: '👍' },
+		]);
+		expect(lookups()).toEqual([`GET /api/default/lids/pn/${PHONE}%40c.us`]);
+		expect(reacted[0]).toMatchObject({ chatId: `${PHONE}@c.us`, phone: PHONE, lid: LID, messageId: stored.id });
+
+		gateway.reset();
+		gateway.state.wahaLids = new Map([[LID, PHONE]]);
+		const [sent] = await waha({ resource: 'message', operation: 'sendText', chatId: chat(PHONE), text: 'answer', options: { replyTo: '3EB0PNLID0001', linkPreview: false } });
+		expect(gateway.requestsTo('POST', '/api/sendText')[0].body).toMatchObject({ reply_to: stored.id });
+		expect(lookups()).toEqual([`GET /api/default/lids/pn/${PHONE}%40c.us`]);
+		expect(sent).toMatchObject({ replyTo: stored.id });
+
+		// Found in the phone number's own chat: no look-up at all.
+		gateway.reset();
+		gateway.state.messages.set(`${PHONE}@c.us`, [{ ...stored, id: `false_${PHONE}@c.us_3EB0PNLID0002`, from: `${PHONE}@c.us` }]);
+		await waha({ resource: 'message', operation: 'react', chatId: chat(PHONE), messageId: '3EB0PNLID0002', emoji: '👍' });
+		expect(lookups()).toEqual([]);
+	});
+
 	test('react using a trigger item\'s phone and its LID-form message id: sent with that id, the LID checked to be this number', async () => {
 		const messageId = `false_${LID}_3EB0FROMLID1`;
 		const [out] = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId, emoji: '🙏' });

@@ -102,7 +102,7 @@ export function messageResult(
 			json: {
 				success: true,
 				chatId: backend.formatChatId(message.chat),
-				...chatIdentityFields(mergeIdentities(identityOfChat(message.chat), answer.identity)),
+				...chatIdentityFields(mergeIdentities(mergeIdentities(identityOfChat(message.chat), answer.identity), answer.resolved?.chat.identity)),
 				messageId: backend.formatMessageId(answer.resolved ?? message),
 				...fields,
 				raw: answer.raw as IDataObject,
