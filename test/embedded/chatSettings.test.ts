@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { configureEmbedded, resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { chatSettingOf, startFakeWhatsApp, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
+import { chatSettingOf, lidUserFor, startFakeWhatsApp, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { eventually, tempFolder, useTestSettings } from './world';
@@ -110,6 +110,9 @@ describe('Mute / Unmute', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			// No message from this contact yet: its LID is not known.
+			phone: jid.split('@')[0],
+			lid: null,
 			muted: true,
 			muteDuration: '8h',
 			muteEndTimestamp: Math.floor(mute.muteEndTimestamp! / 1000),
@@ -138,7 +141,7 @@ describe('Mute / Unmute', () => {
 	test('Unmute sends muted: false without an end; Get Many then says not muted', async () => {
 		const json = await succeed({ resource: 'chat', operation: 'unmute', chatId: chat(jid) });
 		expect(await setting('mute', jid, 3)).toEqual({ kind: 'mute', jid, muted: false, muteEndTimestamp: null, collection: 'regular_high' });
-		expect(json).toEqual({ success: true, chatId: jid, muted: false, muteEndTimestamp: null, raw: { chatId: jid, action: 'unmute' } });
+		expect(json).toEqual({ success: true, chatId: jid, phone: jid.split('@')[0], lid: null, muted: false, muteEndTimestamp: null, raw: { chatId: jid, action: 'unmute' } });
 		expect(await chatInList(jid)).toMatchObject({ muted: false });
 		expect(settingsOf(jid)).toHaveLength(4);
 	});
@@ -156,7 +159,7 @@ test('Pin / Unpin pin the chat itself (pin_v1 with the chat’s jid), also a cha
 	const jid = contact(20);
 	const pinned = await succeed({ resource: 'chat', operation: 'pin', chatId: chat(jid) });
 	expect(await setting('pin', jid)).toEqual({ kind: 'pin', jid, pinned: true, collection: 'regular_low' });
-	expect(pinned).toEqual({ success: true, chatId: jid, pinned: true, raw: { chatId: jid, action: 'pin' } });
+	expect(pinned).toEqual({ success: true, chatId: jid, phone: jid.split('@')[0], lid: null, pinned: true, raw: { chatId: jid, action: 'pin' } });
 	expect(await chatInList(jid)).toMatchObject({ pinned: true });
 
 	const unpinned = await succeed({ resource: 'chat', operation: 'unpin', chatId: chat(jid) });
@@ -193,6 +196,9 @@ describe('Mark Read', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			// Its messages came with the sender's LID (Baileys learns the pair).
+			phone: jid.split('@')[0],
+			lid: `${lidUserFor(jid.split('@')[0])}@lid`,
 			unread: false,
 			raw: {
 				chatId: jid,
