@@ -130,6 +130,8 @@ export interface ChatLabels {
 	raw: unknown;
 	/** Why the list may be incomplete, in words for the output. */
 	note?: string;
+	/** The chat's phone number and LID, as its row says. */
+	identity?: Identity;
 }
 
 export interface MessageSummary {

@@ -294,6 +294,17 @@ describe('Evolution', () => {
 			const got = await runChatsNode({ credentials: credentials(), parameters: { resource: 'message', operation: 'get', chatId: chat(`+${PHONE}`), messageId: '3EB0EVO24OLD' } as never });
 			expect(got.error).toBeUndefined();
 			expect(got.output[0].json).toMatchObject({ id: '3EB0EVO24OLD', phone: PHONE, lid: LID, from: LID, fromPhone: PHONE, fromLid: LID });
+
+			// Chat Get and Get Chat's Labels: findChats finds no row under the phone number, then the LID's.
+			gateway.reset();
+			const details = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'get', chatId: chat(`+${PHONE}`) } as never });
+			expect(details.error).toBeUndefined();
+			expect(details.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID, name: 'Lid chat', lastMessage: expect.objectContaining({ id: '3EB0EVO24NEW' }) });
+			expect(requestsTo('findChats').map((request) => request.body)).toEqual([{ where: { remoteJid: PN_JID } }, {}, { where: { remoteJid: LID } }]);
+			gateway.reset();
+			const labels = await runChatsNode({ credentials: credentials(), parameters: { resource: 'label', operation: 'getForChat', chatId: chat(PHONE) } as never });
+			expect(labels.error).toBeUndefined();
+			expect(labels.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID, labels: [] });
 		} finally {
 			// Also what Send Text stored.
 			evolution.messages.splice(0, evolution.messages.length, ...before);

@@ -83,8 +83,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	/** The chat's row of `findChats` (`where.remoteJid`); matched here too, should a release ignore the filter. */
 	async getChat(chat: ChatRef): Promise<ChatDetails> {
-		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
-		const row = evolutionList(data, 'chats').find((candidate) => canonicalJid(String(candidate.remoteJid ?? '')) === chat.jid);
+		const { data, row } = await this.chatRow(chat);
 		if (!row) {
 			throw new GatewayError(
 				this.label,
@@ -201,21 +200,22 @@ export class EvolutionBackend implements WhatsAppBackend {
 	 * the associations WhatsApp reported while Evolution was connected, named here from findLabels.
 	 */
 	async getChatLabels(chat: ChatRef): Promise<ChatLabels> {
-		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
-		const row = evolutionList(data, 'chats').find((candidate) => candidate.remoteJid === chat.jid);
+		const { data, row } = await this.chatRow(chat);
 		if (!row) {
 			throw new GatewayError(this.label, 'notFound', `Evolution API has no chat ${chat.jid} in its store, so it cannot say its labels; check the number, or send or receive a message in the chat first`, { raw: data });
 		}
 		const summary = toChatSummary(row);
+		const identity = { phone: summary.phone ?? null, lid: summary.lid ?? null };
 		if (summary.labels === null) {
 			return {
 				labels: [],
 				raw: row,
+				identity,
 				note: 'Evolution API keeps no labels on this chat row: it records labels only from the associations WhatsApp reports while it is connected (and only with DATABASE_SAVE_DATA_CHATS=true)',
 			};
 		}
 		await nameChatLabels([summary], () => this.labelNames.get('all', () => this.listLabels()));
-		return { labels: summary.labels, raw: row };
+		return { labels: summary.labels, raw: row, identity };
 	}
 
 	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'add');
@@ -298,6 +298,21 @@ export class EvolutionBackend implements WhatsAppBackend {
 		(where, page, pageSize) => this.findMessages(where, page, pageSize),
 		(jid) => this.otherFormOf(jid),
 	);
+
+	/**
+	 * The chat's row of `findChats` (`where.remoteJid`, matched here too should a release ignore the
+	 * filter); not found under the id given, under its other form (2.4 keeps a chat by LID, 2.3.7 by phone JID).
+	 */
+	private async chatRow(chat: ChatRef): Promise<{ data: unknown; row: Record<string, unknown> | undefined }> {
+		const find = async (jid: string) => {
+			const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: jid } }, expect: 'json' });
+			return { data, row: evolutionList(data, 'chats').find((candidate) => canonicalJid(String(candidate.remoteJid ?? '')) === jid) };
+		};
+		const found = await find(chat.jid);
+		if (found.row) return found;
+		const other = await this.otherFormOf(chat.jid);
+		return other ? await find(other) : found;
+	}
 
 	/** What this execution learnt of the chat's other form (from findChats, read only when its records were under that form). */
 	private async learntIdentity(chat: ChatRef): Promise<Identity | undefined> {

@@ -23,5 +23,6 @@ export const execute: OperationModule<ChatRef>['execute'] = async (backend, chat
 		lastMessageTimestamp: details.lastMessageTimestamp,
 		lastMessage: details.lastMessage ? nestedMessageJson(details.lastMessage) : null,
 	};
-	return chatResult(backend, chat, fields, { raw: details.raw });
+	// The chat's own row may know its other form (phone number ↔ LID).
+	return chatResult(backend, chat, fields, { raw: details.raw, identity: { phone: details.phone ?? null, lid: details.lid ?? null } });
 };
