@@ -4,6 +4,7 @@
  * Backends know nothing of n8n: they take parsed ids and throw the errors of `./errors`.
  */
 import type { Capabilities } from './capabilities';
+import type { Identity } from './identity';
 import type { ChatRef, MessageRef } from './ids';
 
 /** How operations are named to people, in errors and in the README's table. */
@@ -65,6 +66,8 @@ export interface BackendAnswer {
 	note?: string;
 	/** Mute: Unix seconds the mute ends; null when muted always (or unmuted). */
 	muteEndTimestamp?: number | null;
+	/** The chat's phone number and LID as the backend learnt them while acting (completes the output's). */
+	identity?: Identity;
 }
 
 /** WhatsApp's own limit on a text message, in characters (UTF-16 code units, as WhatsApp counts). */
@@ -127,6 +130,8 @@ export interface ChatLabels {
 	raw: unknown;
 	/** Why the list may be incomplete, in words for the output. */
 	note?: string;
+	/** The chat's phone number and LID, as its row says. */
+	identity?: Identity;
 }
 
 export interface MessageSummary {

@@ -1,5 +1,5 @@
 /**
- * Stage 4 (gateway half) in a real `n8n start`: the three example workflows of examples/ are
+ * Stage 4 (gateway half) in a real `n8n start`: the four example workflows of examples/ are
  * imported with the n8n CLI, published with `n8n publish:workflow`, and n8n is started. On start
  * n8n activates them: the WhatsApp Chats Trigger registers its webhook URL at the (loopback) WAHA
  * gateway. The test then delivers WAHA webhooks to exactly the URLs n8n registered, signed like
@@ -11,6 +11,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { importCredentials, importWorkflows, prepareUserFolder, publishWorkflow } from '../../scripts/n8n/e2e';
 import { request, startN8nServer, type ExecutionDetails, type RestSession, type RunningN8n } from '../../scripts/n8n/server';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
+import { labelStateOf } from '../gateway-server/labelState';
 import { example, freshUserFolder, logTiming, requireN8n, TRIGGER_TYPE, wahaCredential, WEBHOOK_SECRET, withCredential } from './helpers/e2e';
 
 const CHAT = '919988066776@c.us';
@@ -21,6 +22,7 @@ const EXAMPLES = {
 	archive: { id: 'e2eExArchive0001', file: 'auto-archive-after-reply.json' },
 	react: { id: 'e2eExReact000001', file: 'react-to-keyword.json' },
 	star: { id: 'e2eExStarOrder01', file: 'star-order-messages.json' },
+	label: { id: 'e2eExLabelAck001', file: 'label-and-acknowledge-new-chats.json' },
 } as const;
 type ExampleKey = keyof typeof EXAMPLES;
 
@@ -43,11 +45,11 @@ beforeAll(async () => {
 	t = Date.now();
 	const workflows = Object.values(EXAMPLES).map(({ id, file }) => withCredential(example(file), credential, id));
 	await importWorkflows(workflows, { userFolder });
-	timings['import:workflow (3)'] = Date.now() - t;
+	timings['import:workflow (4)'] = Date.now() - t;
 
 	t = Date.now();
 	for (const { id } of Object.values(EXAMPLES)) await publishWorkflow(id, { userFolder });
-	timings['publish:workflow (3)'] = Date.now() - t;
+	timings['publish:workflow (4)'] = Date.now() - t;
 
 	t = Date.now();
 	n8n = await startN8nServer({ userFolder });
@@ -56,7 +58,7 @@ beforeAll(async () => {
 
 	// activation: each trigger adds its own entry to the WAHA session's webhook list
 	t = Date.now();
-	const webhooks = await waitForRegistrations(3);
+	const webhooks = await waitForRegistrations(Object.keys(EXAMPLES).length);
 	for (const [key, { file }] of Object.entries(EXAMPLES) as Array<[ExampleKey, (typeof EXAMPLES)[ExampleKey]]>) {
 		const trigger = example(file).nodes.find((node: INode) => node.type === TRIGGER_TYPE)!;
 		const entry = webhooks.find((webhook) => String(webhook.url).includes(`/${trigger.webhookId}/`));
@@ -139,14 +141,14 @@ const requestsTo = (method: string, path: string) => gateway.requests.filter((r)
 
 test('publishing + n8n start registers each trigger at WAHA: its own URL, message events, the HMAC key', () => {
 	const webhooks = gateway.state.sessionConfigs.get('default')?.webhooks as IDataObject[];
-	expect(webhooks).toHaveLength(3);
+	expect(webhooks).toHaveLength(Object.keys(EXAMPLES).length);
 	for (const key of Object.keys(EXAMPLES) as ExampleKey[]) {
 		expect(webhookUrl[key]).toMatch(new RegExp(`^${n8n!.baseUrl}/webhook/[0-9a-f-]{36}/whatsapp-chats$`));
 		expect(webhooks.find((webhook) => webhook.url === webhookUrl[key])).toMatchObject({ events: ['message.any'], hmac: { key: WEBHOOK_SECRET } });
 	}
-	expect(new Set(Object.values(webhookUrl)).size).toBe(3);
+	expect(new Set(Object.values(webhookUrl)).size).toBe(Object.keys(EXAMPLES).length);
 	const registrations = gateway.requests.filter((r) => r.method === 'PUT' && r.path === '/api/sessions/default');
-	expect(registrations.length).toBeGreaterThanOrEqual(3);
+	expect(registrations.length).toBeGreaterThanOrEqual(Object.keys(EXAMPLES).length);
 	expect(registrations.every((r) => r.headers['x-api-key'] === TEST_API_KEY)).toBe(true);
 });
 
@@ -184,7 +186,7 @@ test('react to messages with a keyword: "thanks" gets 🙏, other messages and o
 		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
 	}
 	expect(outputOf(first, 'WhatsApp Chats Trigger')).toEqual([
-		expect.objectContaining({ event: 'message', session: 'default', chatId: CHAT, messageId: other.messageId, fromMe: false, data: { text: 'hello there', from: CHAT, hasMedia: false } }),
+		expect.objectContaining({ event: 'message', session: 'default', chatId: CHAT, messageId: other.messageId, fromMe: false, data: { text: 'hello there', from: CHAT, fromPhone: '919988066776', fromLid: null, hasMedia: false } }),
 	]);
 	expect(outputOf(first, 'Contains “thanks”?')).toEqual([]);
 	expect(first.data.resultData.runData['React 🙏']).toBeUndefined();
@@ -232,4 +234,38 @@ test('star messages that mention an order number: "order #12345" is starred, the
 	expect(outputOf(second, 'Star Message')).toEqual([expect.objectContaining({ success: true, chatId: CHAT, messageId: order.messageId, starred: true })]);
 	const stars = requestsTo('PUT', '/api/star');
 	expect(stars.map((r) => r.body)).toEqual([{ session: 'default', chatId: CHAT, messageId: order.messageId, star: true }]);
+});
+
+test('label new chats and acknowledge them once: the first message labels the chat "Waiting" and gets a reply, the second nothing', async () => {
+	const labels = labelStateOf(gateway.state);
+	labels.labels.push({ id: '6', name: 'Waiting', color: 3, colorHex: '#a5b337' });
+	labels.chatLabels.set(CHAT, ['2']);
+
+	const first = incoming('Hello, do you ship to Pune?');
+	expect((await deliver('label', first.body)).status).toBe(200);
+	const [firstRun] = await finishedExecutions('label', 1);
+	const second = incoming('Also: is cash on delivery possible?');
+	expect((await deliver('label', second.body)).status).toBe(200);
+	const executions = await finishedExecutions('label', 2);
+	expect(executions).toHaveLength(2);
+	const secondRun = startedBy(executions, second.messageId);
+	expect(startedBy(executions, first.messageId).id).toBe(firstRun.id);
+
+	// 1st: the label goes on next to the chat's other label, then the reply quotes the message
+	expect(firstRun).toMatchObject({ status: 'success', mode: 'webhook' });
+	expect(outputOf(firstRun, 'Label “Waiting”')).toEqual([
+		expect.objectContaining({ success: true, chatId: CHAT, phone: '919988066776', labelId: '6', labelName: 'Waiting', added: true, changed: true }),
+	]);
+	expect(outputOf(firstRun, 'Acknowledge')).toEqual([expect.objectContaining({ success: true, chatId: CHAT, phone: '919988066776', replyTo: first.messageId })]);
+	// 2nd: the chat has the label already, nothing is written and nothing is sent
+	expect(outputOf(secondRun, 'Label “Waiting”')).toEqual([expect.objectContaining({ labelId: '6', added: true, changed: false })]);
+	expect(outputOf(secondRun, 'Newly labelled?')).toEqual([]);
+	expect(secondRun.data.resultData.runData['Acknowledge']).toBeUndefined();
+
+	expect(requestsTo('PUT', `/api/default/labels/chats/${CHAT_PATH}/`).map((r) => r.body)).toEqual([{ labels: [{ id: '2' }, { id: '6' }] }]);
+	expect(labels.chatLabels.get(CHAT)).toEqual(['2', '6']);
+	const sends = requestsTo('POST', '/api/sendText');
+	expect(sends.map((r) => r.body)).toEqual([
+		{ session: 'default', chatId: CHAT, text: 'Thanks for your message! We have it and will answer as soon as we can.', reply_to: first.messageId, linkPreview: false },
+	]);
 });

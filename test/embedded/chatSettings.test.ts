@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { configureEmbedded, resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { chatSettingOf, startFakeWhatsApp, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
+import { chatSettingOf, lidUserFor, startFakeWhatsApp, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { eventually, tempFolder, useTestSettings } from './world';
@@ -110,6 +110,7 @@ describe('Mute / Unmute', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			// No message from this contact yet: its LID is not known.
 			phone: jid.split('@')[0],
 			lid: null,
 			muted: true,
@@ -195,9 +196,9 @@ describe('Mark Read', () => {
 		expect(json).toEqual({
 			success: true,
 			chatId: jid,
+			// Its messages came with the sender's LID (Baileys learns the pair).
 			phone: jid.split('@')[0],
-			// the fake server's LID for the contact, learnt from its messages
-			lid: `1000${jid.split('@')[0]}@lid`,
+			lid: `${lidUserFor(jid.split('@')[0])}@lid`,
 			unread: false,
 			raw: {
 				chatId: jid,

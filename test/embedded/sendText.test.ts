@@ -230,9 +230,9 @@ describe('the trigger', () => {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const acks = itemsOf(trigger, (item) => item.event === 'message.ack' && item.messageId === id);
 		expect(acks.map((item) => item.data)).toEqual([
-			{ status: 'delivered', from: jid },
-			{ status: 'read', from: jid },
-			{ status: 'played', from: jid },
+			{ status: 'delivered', from: jid, fromPhone: jid.split('@')[0], fromLid: null },
+			{ status: 'read', from: jid, fromPhone: jid.split('@')[0], fromLid: null },
+			{ status: 'played', from: jid, fromPhone: jid.split('@')[0], fromLid: null },
 		]);
 		expect(acks[0]).toMatchObject({ session: 'test', chatId: jid, fromMe: true });
 	});
@@ -255,8 +255,8 @@ describe('the trigger', () => {
 			await eventually(() => itemsOf(trigger, (item) => item.event === 'message.ack' && item.messageId === json.messageId).length === n, 5000, `group ${kind}`);
 		}
 		expect(itemsOf(trigger, (item) => item.event === 'message.ack' && item.messageId === json.messageId).map((item) => [item.chatId, item.data])).toEqual([
-			[group.id, { status: 'delivered', from: contact(41) }],
-			[group.id, { status: 'read', from: contact(41) }],
+			[group.id, { status: 'delivered', from: contact(41), fromPhone: contact(41).split('@')[0], fromLid: null }],
+			[group.id, { status: 'read', from: contact(41), fromPhone: contact(41).split('@')[0], fromLid: null }],
 		]);
 	});
 });

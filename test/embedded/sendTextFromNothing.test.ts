@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
 import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { sendReceipt, sentTextOf, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import { lidUserFor, sendReceipt, sentTextOf, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
 import { eventually, tempFolder, useTestSettings } from './world';
@@ -74,7 +74,7 @@ test('pair from nothing, send a text, reply to it, and see the recipient read it
 	await sendReceipt(wa, { chat: CUSTOMER, ids: [id, replyId], kind: 'read' });
 	await eventually(() => trigger!.executions.length === 2, 5000, 'two acks');
 	expect(trigger.executions.map(([item]) => [item.json.messageId, item.json.data])).toEqual([
-		[id, { status: 'read', from: CUSTOMER }],
-		[replyId, { status: 'read', from: CUSTOMER }],
+		[id, { status: 'read', from: CUSTOMER, fromPhone: CUSTOMER.split('@')[0], fromLid: `${lidUserFor(CUSTOMER.split('@')[0])}@lid` }],
+		[replyId, { status: 'read', from: CUSTOMER, fromPhone: CUSTOMER.split('@')[0], fromLid: `${lidUserFor(CUSTOMER.split('@')[0])}@lid` }],
 	]);
 });

@@ -68,7 +68,7 @@ describe('Mark Read', () => {
 			expect(result.output[0].json).toEqual({
 				success: true,
 				chatId: JID,
-				phone: '919988066776',
+				phone: JID.split('@')[0],
 				lid: null,
 				unread: false,
 				raw: { chatId: JID, readMessages, answer: { message: 'Read messages', read: 'success' } },
@@ -88,7 +88,8 @@ describe('Mark Read', () => {
 	test('Evolution: a chat without stored messages fails clearly after the look-up, and marks nothing', async () => {
 		const result = await node(evolutionCredentials(), { resource: 'chat', operation: 'markRead', chatId: chat('+1 555 000 9999') });
 		expect(result.error?.message).toMatch(/^Evolution API has no stored message in chat 15550009999@s\.whatsapp\.net, so it cannot tell which messages are unread/);
-		expect(gateway.requests.map((request) => request.path)).toEqual([`/chat/findMessages/${EVOLUTION_INSTANCE}`]);
+		// findChats: whether Evolution keeps the chat under its LID (2.4) instead.
+		expect(gateway.requests.map((request) => request.path)).toEqual([`/chat/findMessages/${EVOLUTION_INSTANCE}`, `/chat/findChats/${EVOLUTION_INSTANCE}`]);
 	});
 
 	test('Sessions API refuses with its hint and sends nothing', async () => {

@@ -107,7 +107,8 @@ describe('Evolution chat operations', () => {
 			'Evolution API has no stored message in chat 15550009999@s.whatsapp.net; to archive a chat WhatsApp needs its last message. ' +
 				'Send or receive a message in the chat first, or check that Evolution saves messages (DATABASE_SAVE_DATA_NEW_MESSAGE)',
 		);
-		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`, `POST ${BASE('chat', 'findMessages')}`]);
+		// findChats: whether Evolution keeps the chat under its LID (2.4) instead.
+		expect(wire()).toEqual([`POST ${BASE('chat', 'archiveChat')}`, `POST ${BASE('chat', 'findMessages')}`, `POST ${BASE('chat', 'findChats')}`]);
 	});
 
 	test('a last message of another chat (a store ignoring the filter) is never used', async () => {
@@ -242,7 +243,8 @@ describe('Evolution message operations', () => {
 	test('a bare id of another chat is refused with the chat it belongs to', async () => {
 		const result = await attempt({ resource: 'message', operation: 'react', chatId: chat(JID), messageId: 'PAGE0001', emoji: '👍' });
 		expect(result.error?.message).toBe(`Message "PAGE0001" belongs to chat ${PAGED}, not to ${JID}; pick the chat it was sent in`);
-		expect(wire()).toEqual([`POST ${BASE('chat', 'findMessages')}`]);
+		// findChats: whether that chat is this one's LID form.
+		expect(wire()).toEqual([`POST ${BASE('chat', 'findMessages')}`, `POST ${BASE('chat', 'findChats')}`]);
 	});
 
 	test('editing a received message is refused before the edit is sent', async () => {

@@ -134,6 +134,31 @@ describe('WAHA', () => {
 		expect(gateway.requestsTo('PUT', '/api/reaction')).toHaveLength(0);
 	});
 
+	test('an engine without the look-up by bare id (WEBJS), the chat kept under its LID: the phone number\'s LID asked once (lids/pn), the message found in the LID chat, for react and Send Text\'s reply', async () => {
+		const stored = { id: `false_${LID}_3EB0PNLID0001`, timestamp: 1_600_000_000, from: LID, fromMe: false, body: 'kept by LID', hasMedia: false };
+		gateway.state.messages.set(LID, [stored]);
+		const reacted = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId: '3EB0PNLID0001', emoji: '👍' }, 2);
+		expect(gateway.requestsTo('PUT', '/api/reaction').map((request) => request.body)).toEqual([
+			{ session: 'default', messageId: stored.id, reaction: '👍' },
+			{ session: 'default', messageId: stored.id, reaction: '👍' },
+		]);
+		expect(lookups()).toEqual([`GET /api/default/lids/pn/${PHONE}%40c.us`]);
+		expect(reacted[0]).toMatchObject({ chatId: `${PHONE}@c.us`, phone: PHONE, lid: LID, messageId: stored.id });
+
+		gateway.reset();
+		gateway.state.wahaLids = new Map([[LID, PHONE]]);
+		const [sent] = await waha({ resource: 'message', operation: 'sendText', chatId: chat(PHONE), text: 'answer', options: { replyTo: '3EB0PNLID0001', linkPreview: false } });
+		expect(gateway.requestsTo('POST', '/api/sendText')[0].body).toMatchObject({ reply_to: stored.id });
+		expect(lookups()).toEqual([`GET /api/default/lids/pn/${PHONE}%40c.us`]);
+		expect(sent).toMatchObject({ replyTo: stored.id });
+
+		// Found in the phone number's own chat: no look-up at all.
+		gateway.reset();
+		gateway.state.messages.set(`${PHONE}@c.us`, [{ ...stored, id: `false_${PHONE}@c.us_3EB0PNLID0002`, from: `${PHONE}@c.us` }]);
+		await waha({ resource: 'message', operation: 'react', chatId: chat(PHONE), messageId: '3EB0PNLID0002', emoji: '👍' });
+		expect(lookups()).toEqual([]);
+	});
+
 	test('react using a trigger item\'s phone and its LID-form message id: sent with that id, the LID checked to be this number', async () => {
 		const messageId = `false_${LID}_3EB0FROMLID1`;
 		const [out] = await waha({ resource: 'message', operation: 'react', chatId: chat(`+${PHONE}`), messageId, emoji: '🙏' });
@@ -212,6 +237,99 @@ describe('Evolution', () => {
 			]);
 		} finally {
 			evolution.messages.splice(evolution.messages.indexOf(old), 2);
+		}
+	});
+
+	const requestsTo = (route: string) => gateway.requests.filter((request) => request.path.startsWith(`/chat/${route}/`) || request.path.startsWith(`/message/${route}/`));
+
+	test('2.4 shape (records under the LID): a phone number finds the chat\'s records for Get Messages, Mark Read and a bare reply id; the pair read from findChats once per execution', async () => {
+		const evolution = evolutionStateOf(gateway.state);
+		// The newest record names the phone in remoteJidAlt (so findChats' row does); an older one does not.
+		const older = evolutionRecord({ remoteJid: LID, fromMe: false, id: '3EB0EVO24OLD' }, 1_700_000_290);
+		const newest = evolutionRecord({ remoteJid: LID, remoteJidAlt: PN_JID, fromMe: false, id: '3EB0EVO24NEW' }, 1_700_000_300);
+		const before = [...evolution.messages];
+		evolution.messages.push(older, newest);
+		gateway.state.chats = [...savedChats, { id: LID, name: 'Lid chat', timestamp: 1_700_000_300, unreadCount: 2 }];
+		try {
+			const listed = await runChatsNode({
+				credentials: credentials(),
+				parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(`+${PHONE}`), limit: 5 } as never,
+				input: [{ json: { n: 1 } }, { json: { n: 2 } }] as never,
+			});
+			expect(listed.error).toBeUndefined();
+			expect(listed.output.map((item) => [item.json.id, item.json.phone, item.json.lid])).toEqual([
+				['3EB0EVO24NEW', PHONE, LID],
+				['3EB0EVO24OLD', PHONE, LID],
+				['3EB0EVO24NEW', PHONE, LID],
+				['3EB0EVO24OLD', PHONE, LID],
+			]);
+			expect(requestsTo('findChats')).toHaveLength(1);
+			expect(requestsTo('findChats')[0].body).toEqual({});
+			expect(requestsTo('findMessages').map((request) => (request.body as { where: { key: { remoteJid: string } } }).where.key.remoteJid)).toEqual(
+				expect.arrayContaining([PN_JID, LID]),
+			);
+
+			gateway.reset();
+			const read = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) } as never });
+			expect(read.error).toBeUndefined();
+			expect(read.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID });
+			const [marked] = requestsTo('markMessageAsRead');
+			expect((marked.body as { readMessages: Array<{ remoteJid: string; id: string }> }).readMessages).toEqual(
+				expect.arrayContaining([expect.objectContaining({ remoteJid: LID, id: '3EB0EVO24NEW' })]),
+			);
+
+			gateway.reset();
+			const sent = await runChatsNode({
+				credentials: credentials(),
+				parameters: { resource: 'message', operation: 'sendText', chatId: chat(`+${PHONE}`), text: 'reply by phone', options: { replyTo: '3EB0EVO24OLD', linkPreview: false } } as never,
+			});
+			expect(sent.error).toBeUndefined();
+			expect(sent.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID });
+			const [send] = requestsTo('sendText');
+			expect((send.body as { quoted: { key: unknown } }).quoted.key).toEqual({ remoteJid: LID, fromMe: false, id: '3EB0EVO24OLD' });
+			expect(requestsTo('findChats')).toHaveLength(1);
+
+			// Message Get by bare id, the record without remoteJidAlt: the chat and its sender named by both.
+			gateway.reset();
+			const got = await runChatsNode({ credentials: credentials(), parameters: { resource: 'message', operation: 'get', chatId: chat(`+${PHONE}`), messageId: '3EB0EVO24OLD' } as never });
+			expect(got.error).toBeUndefined();
+			expect(got.output[0].json).toMatchObject({ id: '3EB0EVO24OLD', phone: PHONE, lid: LID, from: LID, fromPhone: PHONE, fromLid: LID });
+
+			// Chat Get and Get Chat's Labels: findChats finds no row under the phone number, then the LID's.
+			gateway.reset();
+			const details = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'get', chatId: chat(`+${PHONE}`) } as never });
+			expect(details.error).toBeUndefined();
+			expect(details.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID, name: 'Lid chat', lastMessage: expect.objectContaining({ id: '3EB0EVO24NEW' }) });
+			expect(requestsTo('findChats').map((request) => request.body)).toEqual([{ where: { remoteJid: PN_JID } }, {}, { where: { remoteJid: LID } }]);
+			gateway.reset();
+			const labels = await runChatsNode({ credentials: credentials(), parameters: { resource: 'label', operation: 'getForChat', chatId: chat(PHONE) } as never });
+			expect(labels.error).toBeUndefined();
+			expect(labels.output[0].json).toMatchObject({ chatId: PN_JID, phone: PHONE, lid: LID, labels: [] });
+		} finally {
+			// Also what Send Text stored.
+			evolution.messages.splice(0, evolution.messages.length, ...before);
+		}
+	});
+
+	test('2.3.7 shape (records under the phone JID): a LID finds them; no look-up when the id given finds records', async () => {
+		const evolution = evolutionStateOf(gateway.state);
+		const record = evolutionRecord({ remoteJid: PN_JID, remoteJidAlt: LID, fromMe: false, id: '3EB0EVO237X' }, 1_700_000_400);
+		evolution.messages.push(record);
+		gateway.state.chats = [...savedChats, { id: `${PHONE}@c.us`, name: 'Phone chat', timestamp: 1_700_000_400, unreadCount: 1 }];
+		try {
+			const byLid = await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(LID), limit: 5 } as never });
+			expect(byLid.output.map((item) => item.json)).toEqual([expect.objectContaining({ id: '3EB0EVO237X', phone: PHONE, lid: LID })]);
+			expect(requestsTo('findChats')).toHaveLength(1);
+
+			gateway.reset();
+			const got = await runChatsNode({ credentials: credentials(), parameters: { resource: 'message', operation: 'get', chatId: chat(LID), messageId: '3EB0EVO237X' } as never });
+			expect(got.output[0].json).toMatchObject({ id: '3EB0EVO237X', phone: PHONE, lid: LID });
+
+			gateway.reset();
+			await runChatsNode({ credentials: credentials(), parameters: { resource: 'chat', operation: 'getMessages', chatId: chat(PHONE), limit: 5 } as never });
+			expect(requestsTo('findChats')).toHaveLength(0);
+		} finally {
+			evolution.messages.splice(evolution.messages.indexOf(record), 1);
 		}
 	});
 

@@ -58,6 +58,8 @@ describe('WAHA label.chat.added / label.chat.deleted', () => {
 			event: 'chat.label',
 			session: 'default',
 			chatId: WAHA_CHAT,
+			phone: '919988066776',
+			lid: null,
 			data: { labelId: '3', labelName: 'Pending payment', added },
 			raw: body,
 		});
@@ -70,6 +72,12 @@ describe('WAHA label.chat.added / label.chat.deleted', () => {
 		expect((await deliver(body)).status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
 		expect(trigger.executions[0][0].json).toMatchObject({ event: 'chat.label', data: { labelId: '7', labelName: null, added: true } });
+	});
+
+	test('a label on a chat WAHA names by its LID: the item names the LID (its phone number unknown, null)', async () => {
+		trigger = await startTrigger({ credentials: wahaCredentials(gateway, { webhookSecret: SECRET }), parameters: { source: 'gateway' } });
+		await deliver(envelope('label.chat.added', { labelId: '8', chatId: '184069530861739@lid', label: null }));
+		expect(trigger.executions[0][0].json).toMatchObject({ event: 'chat.label', chatId: '184069530861739@lid', phone: null, lid: '184069530861739@lid', data: { labelId: '8', added: true } });
 	});
 
 	test('publishing for chat.label registers both WAHA label events', async () => {

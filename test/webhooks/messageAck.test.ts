@@ -57,7 +57,7 @@ describe('WAHA message.ack', () => {
 		const id = `true_${CUS}_3EB0ACK${status}`;
 		const body = await deliver({ id, from: CUS, participant: null, fromMe: true, ...ack });
 		expect(acks()).toEqual([
-			expect.objectContaining({ event: 'message.ack', session: 'default', chatId: CUS, messageId: id, fromMe: true, data: { status, from: CUS }, raw: body }),
+			expect.objectContaining({ event: 'message.ack', session: 'default', chatId: CUS, phone: '919988066776', lid: null, messageId: id, fromMe: true, data: { status, from: CUS, fromPhone: '919988066776', fromLid: null }, raw: body }),
 		]);
 	});
 
@@ -65,7 +65,7 @@ describe('WAHA message.ack', () => {
 		const id = `true_${GROUP}_3EB0GRP1_15550001111@c.us`;
 		await deliver({ id, from: GROUP, participant: '15550002222@c.us', fromMe: true, ack: 3, ackName: 'READ' });
 		await deliver({ id, from: GROUP, participant: '15550002222@c.us', fromMe: true, ack: 3, ackName: 'READ' });
-		expect(acks()).toEqual([expect.objectContaining({ chatId: GROUP, messageId: id, data: { status: 'read', from: '15550002222@c.us' } })]);
+		expect(acks()).toEqual([expect.objectContaining({ chatId: GROUP, messageId: id, data: { status: 'read', from: '15550002222@c.us', fromPhone: '15550002222', fromLid: null } })]);
 	});
 
 	test.each([
@@ -126,7 +126,7 @@ describe('Evolution API MESSAGES_UPDATE', () => {
 	])('%s of an own message is %s', async (evolutionStatus, status) => {
 		const body = await deliver(update(evolutionStatus));
 		expect(acks()).toEqual([
-			expect.objectContaining({ event: 'message.ack', session: EVOLUTION_INSTANCE, chatId: JID, messageId: '3EB0EVOACK1', fromMe: true, data: { status, from: JID }, raw: body }),
+			expect.objectContaining({ event: 'message.ack', session: EVOLUTION_INSTANCE, chatId: JID, phone: '919988066776', lid: null, messageId: '3EB0EVOACK1', fromMe: true, data: { status, from: JID, fromPhone: '919988066776', fromLid: null }, raw: body }),
 		]);
 	});
 
@@ -134,7 +134,7 @@ describe('Evolution API MESSAGES_UPDATE', () => {
 		const groupRead = update('READ', { remoteJid: GROUP, keyId: '3EB0EVOGRP', participant: '15550002222@s.whatsapp.net' });
 		await deliver(groupRead);
 		await deliver(groupRead);
-		expect(acks()).toEqual([expect.objectContaining({ chatId: GROUP, messageId: '3EB0EVOGRP', data: { status: 'read', from: '15550002222@s.whatsapp.net' } })]);
+		expect(acks()).toEqual([expect.objectContaining({ chatId: GROUP, messageId: '3EB0EVOGRP', data: { status: 'read', from: '15550002222@s.whatsapp.net', fromPhone: '15550002222', fromLid: null } })]);
 	});
 
 	test('SERVER_ACK and PENDING (the server’s), and READ of a received message (this account reading) are no ack', async () => {
@@ -154,6 +154,6 @@ describe('Sessions API', () => {
 		});
 		const body = { event: 'message.ack', chatId: JID, messageId: '3EB0SAPI1', fromMe: true, timestamp: 1_700_000_400, data: { status: 'read', from: JID } };
 		expect((await trigger.post(body, { 'X-Webhook-Secret': 'shared-secret' })).status).toBe(200);
-		expect(acks()).toEqual([expect.objectContaining({ event: 'message.ack', chatId: JID, messageId: '3EB0SAPI1', fromMe: true, data: { status: 'read', from: JID }, raw: body })]);
+		expect(acks()).toEqual([expect.objectContaining({ event: 'message.ack', chatId: JID, messageId: '3EB0SAPI1', fromMe: true, data: { status: 'read', from: JID, fromPhone: '919988066776', fromLid: null }, raw: body })]);
 	});
 });

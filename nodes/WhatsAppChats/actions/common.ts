@@ -63,7 +63,15 @@ export function identityOfChat(chat: ChatRef): Identity {
 /** The output of every chat action: the same fields on every backend, the backend's answer in `raw`. */
 export function chatResult(backend: WhatsAppBackend, chat: ChatRef, fields: IDataObject, answer: BackendAnswer): INodeExecutionData[] {
 	return [
-		{ json: { success: true, chatId: backend.formatChatId(chat), ...chatIdentityFields(identityOfChat(chat)), ...fields, raw: answer.raw as IDataObject } },
+		{
+			json: {
+				success: true,
+				chatId: backend.formatChatId(chat),
+				...chatIdentityFields(mergeIdentities(identityOfChat(chat), answer.identity)),
+				...fields,
+				raw: answer.raw as IDataObject,
+			},
+		},
 	];
 }
 
@@ -77,6 +85,12 @@ export function messageSummaryJson(message: MessageSummary): IDataObject {
 	return { ...identifiedMessageRow(message), raw: message.raw as IDataObject };
 }
 
+/** A message inside another output (Chat → Get's `lastMessage`): Get Messages' row with its identity fields, without `raw`. */
+export function nestedMessageJson(message: MessageSummary): IDataObject {
+	const { raw: _raw, ...row } = identifiedMessageRow(message);
+	return row as unknown as IDataObject;
+}
+
 export function messageResult(
 	backend: WhatsAppBackend,
 	message: MessageRef,
@@ -88,7 +102,7 @@ export function messageResult(
 			json: {
 				success: true,
 				chatId: backend.formatChatId(message.chat),
-				...chatIdentityFields(identityOfChat(message.chat)),
+				...chatIdentityFields(mergeIdentities(mergeIdentities(identityOfChat(message.chat), answer.identity), answer.resolved?.chat.identity)),
 				messageId: backend.formatMessageId(answer.resolved ?? message),
 				...fields,
 				raw: answer.raw as IDataObject,

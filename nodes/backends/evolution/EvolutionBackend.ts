@@ -9,6 +9,7 @@ import { offers, refuseLacking, type Refused } from '../capabilities';
 import { GatewayError } from '../errors';
 import { canonicalJid, type ChatRef, type MessageRef } from '../ids';
 import { nameChatLabels } from '../labels';
+import { IdentityBook, lidOfJid, mergeIdentities, phoneOfJid, type Identity } from '../identity';
 import { LookupMemo } from '../lookupMemo';
 import {
 	type BackendAnswer,
@@ -76,13 +77,13 @@ export class EvolutionBackend implements WhatsAppBackend {
 		// Evolution lists no media content: Download Media fetches each media by its key (downloadMedia).
 		const window = pageWindow(page.offset, page.limit);
 		const records = await this.findMessages({ key: { remoteJid: chat.jid } }, window.page, window.pageSize);
-		return records.slice(window.skip, window.skip + page.limit).map((record) => toMessageSummary(record, chat.jid));
+		const learnt = await this.learntIdentity(chat);
+		return records.slice(window.skip, window.skip + page.limit).map((record) => completed(toMessageSummary(record, chat.jid), learnt));
 	}
 
 	/** The chat's row of `findChats` (`where.remoteJid`); matched here too, should a release ignore the filter. */
 	async getChat(chat: ChatRef): Promise<ChatDetails> {
-		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
-		const row = evolutionList(data, 'chats').find((candidate) => canonicalJid(String(candidate.remoteJid ?? '')) === chat.jid);
+		const { data, row } = await this.chatRow(chat);
 		if (!row) {
 			throw new GatewayError(
 				this.label,
@@ -105,7 +106,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 	/** The stored record, found by its id in Evolution's message store (findMessages). */
 	async getMessage(message: MessageRef): Promise<MessageDetails> {
 		const record = await this.keys.record(message);
-		return { ...toMessageSummary(record, message.chat.jid), ...toMediaFacts(record) };
+		return { ...completed(toMessageSummary(record, message.chat.jid), await this.learntIdentity(message.chat)), ...toMediaFacts(record) };
 	}
 
 	/** `POST /chat/getBase64FromMediaMessage/{instance}` `{ message: { key } }`: Evolution downloads and decrypts, the node decodes. */
@@ -155,7 +156,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 
 	async markChatUnread(chat: ChatRef): Promise<BackendAnswer> {
 		const lastMessage = await this.keys.lastMessageOf(chat, 'mark unread');
-		return this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } });
+		return await this.withLearnt(chat, await this.answer({ method: 'POST', path: this.route('chat', 'markChatUnread'), body: { lastMessage, chat: chat.jid } }));
 	}
 
 	/** Read receipts for the chat's unread received messages (found in Evolution's store); none unread: nothing sent. */
@@ -165,7 +166,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			return { raw: { chatId: chat.jid, readMessages: [], note: 'Evolution API has no unread message stored for this chat: nothing was sent' } };
 		}
 		const answer = await this.answer({ method: 'POST', path: this.route('chat', 'markMessageAsRead'), body: { readMessages } });
-		return { raw: { chatId: chat.jid, readMessages, answer: answer.raw } };
+		return await this.withLearnt(chat, { raw: { chatId: chat.jid, readMessages, answer: answer.raw } });
 	}
 
 	async editMessage(message: MessageRef, text: string): Promise<BackendAnswer> {
@@ -174,19 +175,19 @@ export class EvolutionBackend implements WhatsAppBackend {
 			throw new GatewayError(this.label, 'rejected', `Message "${message.id}" in chat ${message.chat.jid} was not sent by you; WhatsApp lets only the sender edit a message`);
 		}
 		const body = { number: key.remoteJid, key, text };
-		return { ...(await this.answer({ method: 'POST', path: this.route('chat', 'updateMessage'), body })), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer({ method: 'POST', path: this.route('chat', 'updateMessage'), body })), resolved });
 	}
 
 	async deleteMessage(message: MessageRef): Promise<BackendAnswer> {
 		const { key, message: resolved } = await this.keys.resolve(message);
 		const request: HttpRequest = { method: 'DELETE', path: this.route('chat', 'deleteMessageForEveryone'), body: key };
-		return { ...(await this.answer(request)), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer(request)), resolved });
 	}
 
 	async reactToMessage(message: MessageRef, emoji: string): Promise<BackendAnswer> {
 		const { key, message: resolved } = await this.keys.resolve(message);
 		const body = { key, reaction: emoji };
-		return { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved };
+		return await this.withLearnt(message.chat, { ...(await this.answer({ method: 'POST', path: this.route('message', 'sendReaction'), body })), resolved });
 	}
 
 	async listLabels(): Promise<LabelSummary[]> {
@@ -199,21 +200,22 @@ export class EvolutionBackend implements WhatsAppBackend {
 	 * the associations WhatsApp reported while Evolution was connected, named here from findLabels.
 	 */
 	async getChatLabels(chat: ChatRef): Promise<ChatLabels> {
-		const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: chat.jid } }, expect: 'json' });
-		const row = evolutionList(data, 'chats').find((candidate) => candidate.remoteJid === chat.jid);
+		const { data, row } = await this.chatRow(chat);
 		if (!row) {
 			throw new GatewayError(this.label, 'notFound', `Evolution API has no chat ${chat.jid} in its store, so it cannot say its labels; check the number, or send or receive a message in the chat first`, { raw: data });
 		}
 		const summary = toChatSummary(row);
+		const identity = { phone: summary.phone ?? null, lid: summary.lid ?? null };
 		if (summary.labels === null) {
 			return {
 				labels: [],
 				raw: row,
+				identity,
 				note: 'Evolution API keeps no labels on this chat row: it records labels only from the associations WhatsApp reports while it is connected (and only with DATABASE_SAVE_DATA_CHATS=true)',
 			};
 		}
 		await nameChatLabels([summary], () => this.labelNames.get('all', () => this.listLabels()));
-		return { labels: summary.labels, raw: row };
+		return { labels: summary.labels, raw: row, identity };
 	}
 
 	addChatLabel = (chat: ChatRef, label: LabelSummary) => this.handleLabel(chat, label, 'add');
@@ -245,7 +247,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 		}
 		return {
 			raw: data,
-			message: { chat, id: record.key.id, fromMe: true },
+			message: { chat: { ...chat, identity: mergeIdentities(chat.identity, await this.learntIdentity(chat)) }, id: record.key.id, fromMe: true },
 			timestamp: unixSeconds(record.messageTimestamp),
 			...(quoted ? { resolved: quoted.message } : {}),
 		};
@@ -292,9 +294,84 @@ export class EvolutionBackend implements WhatsAppBackend {
 	private readonly labelNames = new LookupMemo<LabelSummary[]>();
 
 	/** Message keys and last messages looked up in Evolution's store, remembered for this execution. */
-	private readonly keys = new MessageKeys((where, page, pageSize) => this.findMessages(where, page, pageSize));
+	private readonly keys = new MessageKeys(
+		(where, page, pageSize) => this.findMessages(where, page, pageSize),
+		(jid) => this.otherFormOf(jid),
+	);
 
+	/**
+	 * The chat's row of `findChats` (`where.remoteJid`, matched here too should a release ignore the
+	 * filter); not found under the id given, under its other form (2.4 keeps a chat by LID, 2.3.7 by phone JID).
+	 */
+	private async chatRow(chat: ChatRef): Promise<{ data: unknown; row: Record<string, unknown> | undefined }> {
+		const find = async (jid: string) => {
+			const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: { where: { remoteJid: jid } }, expect: 'json' });
+			return { data, row: evolutionList(data, 'chats').find((candidate) => canonicalJid(String(candidate.remoteJid ?? '')) === jid) };
+		};
+		const found = await find(chat.jid);
+		if (found.row) return found;
+		const other = await this.otherFormOf(chat.jid);
+		return other ? await find(other) : found;
+	}
+
+	/** What this execution learnt of the chat's other form (from findChats, read only when its records were under that form). */
+	private async learntIdentity(chat: ChatRef): Promise<Identity | undefined> {
+		const book = await this.chatPairs.peek('chats')?.catch(() => undefined);
+		if (!book) return undefined;
+		const identity = book.identify(chat.jid);
+		return identity.phone && identity.lid ? identity : undefined;
+	}
+
+	private async withLearnt<A extends BackendAnswer>(chat: ChatRef, answer: A): Promise<A> {
+		const identity = await this.learntIdentity(chat);
+		return identity ? { ...answer, identity } : answer;
+	}
+
+	/**
+	 * LID ↔ phone-number pairs of the instance's chats (findChats rows and their last message's
+	 * `remoteJidAlt`), read once per execution and only when a chat's records were not found
+	 * under the id given.
+	 */
+	private readonly chatPairs = new LookupMemo<IdentityBook>();
+
+	/** Chats whose records Evolution keeps under their other form (phone JID ↔ LID), as found in this execution. */
+	private readonly storedUnder = new Map<string, string>();
+
+	private async otherFormOf(jid: string): Promise<string | null> {
+		if (!phoneOfJid(jid) && !lidOfJid(jid)) return null;
+		const book = await this.chatPairs.get('chats', async () => {
+			const data = await this.send({ method: 'POST', path: this.route('chat', 'findChats'), body: {}, expect: 'json' });
+			const pairs = new IdentityBook();
+			for (const row of evolutionList(data, 'chats')) {
+				const summary = toChatSummary(row);
+				if (summary.lid && summary.phone) pairs.learn(summary.lid, summary.phone);
+			}
+			return pairs;
+		});
+		return book.otherJid(jid);
+	}
+
+	/**
+	 * `findMessages`, in the form Evolution stores the chat under: 2.3.7 keeps a chat's records by
+	 * phone JID, 2.4 by LID (the other in `remoteJidAlt`), and its filter matches `remoteJid` only.
+	 * Records not found under the id given are looked for under its other form, once that is known.
+	 */
 	private async findMessages(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
+		const key = where.key as Record<string, unknown> | undefined;
+		const given = typeof key?.remoteJid === 'string' ? key.remoteJid : undefined;
+		const stored = given ? this.storedUnder.get(given) : undefined;
+		const asStored = (remoteJid: string) => ({ ...where, key: { ...key, remoteJid } });
+		if (stored) return await this.findMessagesWhere(asStored(stored), page, pageSize);
+		const records = await this.findMessagesWhere(where, page, pageSize);
+		if (records.length > 0 || !given) return records;
+		const other = await this.otherFormOf(given);
+		if (!other) return records;
+		const found = await this.findMessagesWhere(asStored(other), page, pageSize);
+		if (found.length > 0) this.storedUnder.set(given, other);
+		return found;
+	}
+
+	private async findMessagesWhere(where: Record<string, unknown>, page: number, pageSize: number): Promise<EvolutionRecord[]> {
 		const data = (await this.send({
 			method: 'POST',
 			path: this.route('chat', 'findMessages'),
@@ -318,7 +395,7 @@ export class EvolutionBackend implements WhatsAppBackend {
 			if (!(error instanceof GatewayError) || !isEvolutionArchiveFailure({ status: error.details.httpStatus ?? 0, data: error.details.raw })) throw error;
 		}
 		const lastMessage = await this.keys.lastMessageOf(chat, archive ? 'archive' : 'unarchive');
-		return this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } });
+		return await this.withLearnt(chat, await this.answer({ method: 'POST', path, body: { lastMessage, chat: chat.jid, archive } }));
 	}
 
 	/** `handleLabel` adds or removes the one label (Evolution answers `{ numberJid, labelId, add | remove }`). */
@@ -366,4 +443,15 @@ export class EvolutionBackend implements WhatsAppBackend {
 export interface EvolutionBackend extends Refused<typeof EVOLUTION_CAPABILITIES> {}
 refuseLacking(EvolutionBackend, EVOLUTION_CAPABILITIES);
 
-
+/** A message row of a direct chat with the chat's phone number and LID completed from what was learnt (the sender too, when it is the chat). */
+function completed<M extends MessageSummary>(summary: M, learnt: Identity | undefined): M {
+	if (!learnt || summary.chatId.endsWith('@g.us')) return summary;
+	const chat = mergeIdentities({ phone: summary.phone ?? null, lid: summary.lid ?? null }, learnt);
+	const fromChat = !summary.fromMe && summary.from !== null && (phoneOfJid(summary.from) === chat.phone || lidOfJid(summary.from) === chat.lid);
+	return {
+		...summary,
+		phone: chat.phone,
+		lid: chat.lid,
+		...(fromChat ? { fromPhone: summary.fromPhone ?? chat.phone, fromLid: summary.fromLid ?? chat.lid } : {}),
+	};
+}

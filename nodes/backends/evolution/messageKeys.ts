@@ -38,7 +38,20 @@ export class MessageKeys {
 	/** Bare-id look-ups asked per chat in this execution. */
 	private readonly asked = new Map<string, number>();
 
-	constructor(private readonly find: FindMessages) {}
+	/** `otherFormOf`: the chat's other form (phone JID ↔ LID) when known, for records Evolution keeps under it without `remoteJidAlt`. */
+	constructor(
+		private readonly find: FindMessages,
+		private readonly otherFormOf: (jid: string) => Promise<string | null> = async () => null,
+	) {}
+
+	/** The record of `records` that belongs to the chat, by its id or alt id, else by the chat's other form. */
+	private async ofChat(records: EvolutionRecord[], chat: ChatRef, accept: (record: EvolutionRecord) => boolean = () => true): Promise<EvolutionRecord | undefined> {
+		const mine = records.filter(accept);
+		const direct = mine.find((candidate) => belongsTo(candidate, chat));
+		if (direct || mine.length === 0) return direct;
+		const other = await this.otherFormOf(chat.jid);
+		return other ? mine.find((candidate) => canonicalJid(candidate.key?.remoteJid) === other) : undefined;
+	}
 
 	/** A serialized id (`true_…`) already says everything; a bare id is looked up. */
 	async resolve(message: MessageRef): Promise<ResolvedKey> {
@@ -59,7 +72,7 @@ export class MessageKeys {
 		}
 		// By id alone: Evolution may have stored the chat under its `@lid` twin, so the chat is checked here.
 		const records = (await this.find({ key: { id: message.id } }, 1, 10)).filter((record) => record.key?.id === message.id);
-		const record = records.find((candidate) => belongsTo(candidate, message.chat));
+		const record = await this.ofChat(records, message.chat);
 		if (!record) {
 			const elsewhere = records.map((candidate) => candidate.key?.remoteJid).find(Boolean);
 			throw new GatewayError(
@@ -81,7 +94,7 @@ export class MessageKeys {
 	 */
 	async record(message: MessageRef): Promise<EvolutionRecord> {
 		const records = (await this.find({ key: { id: message.id } }, 1, 10)).filter((record) => record.key?.id === message.id);
-		const record = records.find((candidate) => belongsTo(candidate, message.chat) && (message.fromMe === undefined || candidate.key?.fromMe === message.fromMe));
+		const record = await this.ofChat(records, message.chat, (candidate) => message.fromMe === undefined || candidate.key?.fromMe === message.fromMe);
 		if (!record) {
 			const elsewhere = records.map((candidate) => candidate.key?.remoteJid).find((jid) => jid && canonicalJid(jid) !== message.chat.jid);
 			throw new GatewayError(

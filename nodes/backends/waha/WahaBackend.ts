@@ -391,11 +391,12 @@ export class WahaBackend implements WhatsAppBackend {
 	/**
 	 * WAHA wants serialized ids; a bare id is completed from the chat's recent messages (read once
 	 * per execution and shared), or, past those, with the look-up by bare id of the engines that
-	 * offer it (`GET /api/{session}/chats/all/messages/{id}`, GOWS and NOWEB).
+	 * offer it (`GET /api/{session}/chats/all/messages/{id}`, GOWS and NOWEB), or, for a chat given
+	 * by phone number that WAHA keeps under its LID, from the LID chat's recent messages.
 	 */
 	private async complete(message: MessageRef): Promise<MessageRef> {
 		if (message.fromMe !== undefined) return message;
-		const found = (await this.amongRecent(message)) ?? (await this.byBareId(message));
+		const found = (await this.amongRecent(message)) ?? (await this.byBareId(message)) ?? (await this.amongRecentOfLid(message));
 		if (!found) {
 			throw new GatewayError(
 				this.label,
@@ -404,8 +405,12 @@ export class WahaBackend implements WhatsAppBackend {
 					'give its full WAHA id instead, e.g. true_123@c.us_3EB0C767D26A1A8E',
 			);
 		}
+		// A message found in the chat's LID form: the chat's identity now includes that LID.
+		const foundIn = identityOf(canonicalJid(found.parts.chat));
+		const identity = sameIdentity(foundIn, identityOf(message.chat.jid)) ? undefined : (await this.identities.peek(message.chat.jid)?.catch(() => undefined));
 		return {
 			...message,
+			...(identity?.lid && identity.lid === foundIn.lid ? { chat: { ...message.chat, identity: mergeIdentities(message.chat.identity, identity) } } : {}),
 			fromMe: found.parts.fromMe,
 			participant: found.parts.participant ? (canonicalJid(found.parts.participant) ?? undefined) : undefined,
 			backendId: found.serialized,
@@ -421,6 +426,22 @@ export class WahaBackend implements WhatsAppBackend {
 		// Read earlier in this execution: the message may be newer than that read, so read once more.
 		if (!found && remembered) found = findIn(await this.recentMessages.again(key, first, read), message.id);
 		return found;
+	}
+
+	/**
+	 * The only use of `GET /api/{session}/lids/pn/{phone}`: a bare id not found in a phone-number
+	 * chat (nor by the engine's look-up by bare id, which WEBJS lacks) may be in the chat WAHA keeps
+	 * under the person's LID; the LID is asked for once per number per execution, its messages read
+	 * once. Elsewhere a phone number is given to WAHA as it is (its engines map it themselves).
+	 */
+	private async amongRecentOfLid(message: MessageRef): Promise<FoundMessage | undefined> {
+		if (message.chat.server !== 's.whatsapp.net') return undefined;
+		const identity = await this.identityOf(message.chat);
+		if (!identity.lid) return undefined;
+		// With what is known of it, so its rows need no look-up of their own.
+		const lidChat: ChatRef = { ...parseChatId(identity.lid), identity };
+		const recent = await this.recentMessages.get(lidChat.jid, () => this.listMessages(lidChat, { limit: MESSAGE_LOOKUP_DEPTH, offset: 0, downloadMedia: false }));
+		return findIn(recent, message.id);
 	}
 
 	/** The engine's look-up by bare id; engines without it (or without the message) give nothing. */

@@ -1,8 +1,7 @@
 /** Chat → Get: one chat with its name, flags, unread count, picture URL where cheap, and last message. */
 import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 import type { ChatRef } from '../../../backends/ids';
-import type { MessageSummary } from '../../../backends/WhatsAppBackend';
-import { chatLocator, chatResult, readChat } from '../common';
+import { chatLocator, chatResult, nestedMessageJson, readChat } from '../common';
 import type { OperationModule } from '../OperationModule';
 
 export const capability = 'getChat';
@@ -22,13 +21,8 @@ export const execute: OperationModule<ChatRef>['execute'] = async (backend, chat
 		pinned: details.pinned,
 		muted: details.muted,
 		lastMessageTimestamp: details.lastMessageTimestamp,
-		lastMessage: details.lastMessage ? withoutRaw(details.lastMessage) : null,
+		lastMessage: details.lastMessage ? nestedMessageJson(details.lastMessage) : null,
 	};
-	return chatResult(backend, chat, fields, { raw: details.raw });
+	// The chat's own row may know its other form (phone number ↔ LID).
+	return chatResult(backend, chat, fields, { raw: details.raw, identity: { phone: details.phone ?? null, lid: details.lid ?? null } });
 };
-
-/** The last message in the shape of Get Messages' items; its backend record is already in the chat's `raw`. */
-function withoutRaw(message: MessageSummary): IDataObject {
-	const { raw: _raw, ...summary } = message;
-	return summary as unknown as IDataObject;
-}

@@ -11,6 +11,6 @@ export const description = updateDisplayOptions({ show: { resource: ['label'], o
 export const readInput: OperationModule<ChatRef>['readInput'] = readChat;
 
 export const execute: OperationModule<ChatRef>['execute'] = async (backend, chat) => {
-	const { labels, raw, note } = await backend.getChatLabels(chat);
-	return chatResult(backend, chat, { labels: labels as unknown as IDataObject[], ...(note ? { note } : {}) }, { raw });
+	const { labels, raw, note, identity } = await backend.getChatLabels(chat);
+	return chatResult(backend, chat, { labels: labels as unknown as IDataObject[], ...(note ? { note } : {}) }, { raw, identity });
 };
