@@ -215,6 +215,19 @@ describe('WAHA', () => {
 			expect(trigger.executions).toHaveLength(1);
 		});
 	});
+	test('Send Text by phone number, as a reply to a message WAHA names by the LID: reply_to is the id WAHA gave', async () => {
+		const [sent] = await waha({
+			resource: 'message',
+			operation: 'sendText',
+			chatId: chat(PHONE),
+			text: 'Yes, we ship there',
+			options: { replyTo: `false_${LID}_3A8E0000LIDQ1`, linkPreview: false },
+		});
+		const send = gateway.requests.find((request) => request.method === 'POST' && request.path === '/api/sendText');
+		// WAHA is addressed by the number as given (its engines map it to the LID themselves).
+		expect(send?.body).toMatchObject({ session: 'default', chatId: `${PHONE}@c.us`, reply_to: `false_${LID}_3A8E0000LIDQ1` });
+		expect(sent).toMatchObject({ success: true, phone: PHONE, replyTo: `false_${LID}_3A8E0000LIDQ1` });
+	});
 });
 
 describe('Evolution', () => {

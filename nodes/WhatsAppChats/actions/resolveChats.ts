@@ -50,14 +50,18 @@ async function resolveValue(backend: WhatsAppBackend, value: unknown): Promise<u
 	return value;
 }
 
-/** The input with its chats resolved: the input itself, or its own fields (one level deep). */
-export async function resolveInputChats<Input>(backend: WhatsAppBackend, input: Input): Promise<Input> {
+/**
+ * The input with its chats resolved: the input itself, its own fields, and the fields of an
+ * options object among them (two levels deep: Send Text's Reply To sits in its options).
+ */
+export async function resolveInputChats<Input>(backend: WhatsAppBackend, input: Input, depth = 2): Promise<Input> {
 	if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
 	if (isChatRef(input) || isMessageRef(input)) return (await resolveValue(backend, input)) as Input;
+	if (depth === 0) return input;
 	let changed = false;
 	const out: Record<string, unknown> = {};
 	for (const [field, value] of Object.entries(input as Record<string, unknown>)) {
-		out[field] = await resolveValue(backend, value);
+		out[field] = await resolveInputChats(backend, value, depth - 1);
 		if (out[field] !== value) changed = true;
 	}
 	return (changed ? out : input) as Input;
