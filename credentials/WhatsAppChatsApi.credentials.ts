@@ -1,3 +1,4 @@
+/** The one credential type (WhatsApp Chats API) for every backend: gateway URL and key, or the embedded session. */
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 const GATEWAYS = ['waha', 'sessionsApi', 'evolution'];

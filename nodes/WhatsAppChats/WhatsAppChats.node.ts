@@ -1,3 +1,4 @@
+/** The WhatsApp Chats action node: its description and the router; nothing else. */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { router } from './actions/router';
 import { versionDescription } from './actions/versionDescription';

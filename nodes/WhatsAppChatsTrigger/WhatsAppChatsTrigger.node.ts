@@ -1,3 +1,4 @@
+/** The WhatsApp Chats Trigger node: gateway webhooks in, chat events out. */
 import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { gatewayWebhookMethods, receiveWebhook } from './gatewayWebhook';
 import { gatewayTriggerDescription } from './triggerDescription';

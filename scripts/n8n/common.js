@@ -1,3 +1,4 @@
+/** Shared helpers of the scripts that run the real n8n (start, e2e). */
 'use strict';
 /**
  * Shared bits of scripts/n8n/start.js and scripts/n8n/e2e.js: where the local n8n lives, the

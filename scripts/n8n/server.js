@@ -1,3 +1,4 @@
+/** Starts and drives a real `n8n start` for the browser and trigger end-to-end tests. */
 'use strict';
 /**
  * A running `n8n start` (the real server: editor, REST API, production webhooks, trigger

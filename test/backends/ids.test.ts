@@ -1,3 +1,4 @@
+/** Tests of chat and message id parsing: phone numbers, JIDs, serialized ids, bad input. */
 import { InvalidInputError } from '../../nodes/backends/errors';
 import { parseChatId, parseMessageId, parsePhoneDigits, toCus } from '../../nodes/backends/ids';
 

@@ -1,3 +1,4 @@
+/** The fake server's WhatsApp account: the primary phone, its keys and its contacts. */
 import { randomBytes, randomInt } from 'crypto';
 
 import type { Baileys } from './baileys';

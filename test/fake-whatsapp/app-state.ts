@@ -1,3 +1,4 @@
+/** The fake server's app-state sync: decodes the client's patches and sends the phone's. */
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 
 import type { Baileys } from './baileys';

@@ -1,3 +1,4 @@
+/** A test certificate authority the Baileys client is made to trust. */
 import type { Baileys } from './baileys';
 
 /**

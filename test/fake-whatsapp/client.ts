@@ -1,3 +1,4 @@
+/** A real Baileys socket pointed at the fake server, recording what it emits. */
 import { loadBaileys } from './baileys';
 import { Recorder } from './recorder';
 import type { FakeWhatsApp } from './server';

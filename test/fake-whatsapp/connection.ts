@@ -1,3 +1,4 @@
+/** One client connection of the fake server: Noise handshake, then encrypted binary nodes. */
 import { randomBytes } from 'crypto';
 import type { WebSocket } from 'ws';
 

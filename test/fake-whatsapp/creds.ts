@@ -1,3 +1,4 @@
+/** Ready-made auth state of a device already linked to the fake phone. */
 import type { Baileys } from './baileys';
 import { appStateKeyData, appStateKeyIdB64, signDeviceIdentity, type PhoneAccount } from './account';
 

@@ -1,3 +1,4 @@
+/** The contacts' devices of the fake server: they decrypt what the client sends them. */
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 
 import type { ContactDirectory, PhoneAccount } from './account';

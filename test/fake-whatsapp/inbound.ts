@@ -1,3 +1,4 @@
+/** Builders of the stanzas the fake server pushes to the client (messages, history). */
 import { deflateSync } from 'zlib';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 

@@ -1,3 +1,4 @@
+/** The fake server's answers to the IQs Baileys sends. */
 import type { ContactDirectory, PhoneAccount } from './account';
 import type { AppStateServer } from './app-state';
 import type { Baileys } from './baileys';

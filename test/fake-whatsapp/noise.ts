@@ -1,3 +1,4 @@
+/** The server side of WhatsApp Web's Noise handshake and framing. */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'crypto';
 
 import type { Baileys } from './baileys';

@@ -1,3 +1,4 @@
+/** Linking a new device to the fake phone by QR code. */
 import { createHmac, randomBytes } from 'crypto';
 
 import { signDeviceIdentity, type PhoneAccount } from './account';

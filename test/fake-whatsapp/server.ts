@@ -1,3 +1,4 @@
+/** The fake WhatsApp server: a WebSocket endpoint on loopback that real Baileys clients talk to. */
 import type { AddressInfo } from 'net';
 import { WebSocketServer } from 'ws';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };

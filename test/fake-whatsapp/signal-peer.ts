@@ -1,3 +1,4 @@
+/** The Signal sessions of the fake phone's contacts: encrypt to and decrypt from the client. */
 import { randomInt } from 'crypto';
 import * as libsignal from 'libsignal';
 

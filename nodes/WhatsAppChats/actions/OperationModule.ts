@@ -1,3 +1,4 @@
+/** The shape every `<op>.operation.ts` exports: capability, description, readInput, execute. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { Operation, WhatsAppBackend } from '../../backends/WhatsAppBackend';
 

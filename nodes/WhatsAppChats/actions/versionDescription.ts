@@ -1,3 +1,4 @@
+/** The action node's description: resources, their operations and fields, the Options collection. */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import * as chat from './chat';
 import * as label from './label';

@@ -1,3 +1,4 @@
+/** The credential test: reaches the backend and says what is wrong, in its own words. */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { SecretRedactor } from '../../transport/secrets';

@@ -1,3 +1,4 @@
+/** The "From List" searches of the Chat and Label fields. */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { createBackend, type ConnectionCredentials } from '../../backends/createBackend';
 import { refusalOf } from '../../backends/capabilities';

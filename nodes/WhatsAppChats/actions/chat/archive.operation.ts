@@ -1,3 +1,4 @@
+/** Chat → Archive: moves a chat into the archive. */
 import { chatAction } from './chatAction';
 
 export const { capability, description, readInput, execute } = chatAction({

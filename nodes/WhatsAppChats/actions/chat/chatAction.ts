@@ -1,3 +1,4 @@
+/** The shared builder of the chat operations that take a chat and answer a status. */
 import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 import type { ChatRef } from '../../../backends/ids';
 import type { BackendAnswer, Operation, WhatsAppBackend } from '../../../backends/WhatsAppBackend';

@@ -1,3 +1,4 @@
+/** Chat → Clear Messages: deletes every message of a chat, keeping the chat. */
 import { chatAction } from './chatAction';
 
 export const { capability, description, readInput, execute } = chatAction({

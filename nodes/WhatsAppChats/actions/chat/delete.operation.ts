@@ -1,3 +1,4 @@
+/** Chat → Delete: deletes a chat. */
 import { chatAction } from './chatAction';
 
 export const { capability, description, readInput, execute } = chatAction({

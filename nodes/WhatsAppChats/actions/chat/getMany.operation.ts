@@ -1,3 +1,4 @@
+/** Chat → Get Many: lists chats (one row per chat), with Return All / Limit / Offset. */
 import { updateDisplayOptions } from 'n8n-workflow';
 import { mergeChatRows } from '../../../backends/identity';
 import { chatSummaryJson } from '../common';

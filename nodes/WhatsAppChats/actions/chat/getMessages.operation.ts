@@ -1,3 +1,4 @@
+/** Chat → Get Messages: lists a chat's messages, optionally with each media as binary data. */
 import { updateDisplayOptions } from 'n8n-workflow';
 import { GatewayError } from '../../../backends/errors';
 import type { ChatRef } from '../../../backends/ids';

@@ -1,3 +1,4 @@
+/** Chat → Mark Unread: marks a chat as unread. */
 import { chatAction } from './chatAction';
 
 export const { capability, description, readInput, execute } = chatAction({

@@ -1,3 +1,4 @@
+/** Chat → Unarchive: moves a chat out of the archive. */
 import { chatAction } from './chatAction';
 
 export const { capability, description, readInput, execute } = chatAction({

@@ -1,3 +1,4 @@
+/** Message → Delete: deletes a message for everyone. */
 import { messageAction } from './messageAction';
 
 export const { capability, description, readInput, execute } = messageAction<void>({

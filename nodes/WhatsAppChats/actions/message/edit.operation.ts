@@ -1,3 +1,4 @@
+/** Message → Edit: replaces the text of an own message. */
 import { InvalidInputError } from '../../../backends/errors';
 import { messageAction } from './messageAction';
 

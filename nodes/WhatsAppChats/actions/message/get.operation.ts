@@ -1,3 +1,4 @@
+/** Message → Get: one message with its media facts, optionally its media as binary data. */
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { MessageRef } from '../../../backends/ids';
 import { chatLocator, messageIdField, readMessage } from '../common';

@@ -1,3 +1,4 @@
+/** The Message resource: its operation table and its Operation field. */
 import type { INodeProperties } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 import * as deleteMessage from './delete.operation';

@@ -1,3 +1,4 @@
+/** The shared builder of the message operations that take a chat and a message. */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { MessageRef } from '../../../backends/ids';
 import type { BackendAnswer, Operation, WhatsAppBackend } from '../../../backends/WhatsAppBackend';

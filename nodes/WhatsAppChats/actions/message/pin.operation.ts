@@ -1,3 +1,4 @@
+/** Message → Pin: pins a message in its chat for 24 hours, 7 days or 30 days. */
 import { InvalidInputError } from '../../../backends/errors';
 import { PIN_DURATIONS, type PinDuration } from '../../../backends/WhatsAppBackend';
 import { messageAction } from './messageAction';

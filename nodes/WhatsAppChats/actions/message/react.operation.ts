@@ -1,3 +1,4 @@
+/** Message → React: puts one emoji on a message, or removes the reaction. */
 import { isSingleEmoji } from '../../../backends/emoji';
 import { InvalidInputError } from '../../../backends/errors';
 import { messageAction } from './messageAction';

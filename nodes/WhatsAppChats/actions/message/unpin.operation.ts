@@ -1,3 +1,4 @@
+/** Message → Unpin: unpins a message. */
 import { messageAction } from './messageAction';
 
 export const { capability, description, readInput, execute } = messageAction<void>({

@@ -1,3 +1,4 @@
+/** Message → Unstar: takes the star off a message. */
 import { messageAction } from './messageAction';
 
 export const { capability, description, readInput, execute } = messageAction<void>({

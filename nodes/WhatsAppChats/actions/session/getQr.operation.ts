@@ -1,3 +1,4 @@
+/** Session → Get QR: the pairing QR code as text and as a PNG. */
 import type { IDataObject } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 

@@ -1,3 +1,4 @@
+/** The Session resource: its operation table and its Operation field. */
 import type { INodeProperties } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 import * as getQr from './getQr.operation';

@@ -1,3 +1,4 @@
+/** Session → Logout: unlinks the session's device from the WhatsApp account. */
 import type { IDataObject } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 

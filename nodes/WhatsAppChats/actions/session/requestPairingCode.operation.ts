@@ -1,3 +1,4 @@
+/** Session → Request Pairing Code: pairing by phone number instead of a QR code. */
 import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 import { parsePhoneDigits } from '../../../backends/ids';
 import type { OperationModule } from '../OperationModule';

@@ -1,3 +1,4 @@
+/** Session → Status: connection state, own id and (embedded) storage health. */
 import type { IDataObject } from 'n8n-workflow';
 import type { OperationModule } from '../OperationModule';
 
