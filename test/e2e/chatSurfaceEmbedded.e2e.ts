@@ -12,11 +12,11 @@ import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { executeWorkflow, importCredentials, importWorkflows, prepareUserFolder, type E2eCredential, type E2eExecutionResult } from '../../scripts/n8n/e2e';
 import { sessionPaths } from '../../nodes/backends/embedded/paths';
 import { acquireSession, closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
+import { loadBaileys, mediaMessage, startFakeMediaServer, startFakeWhatsApp, type FakeMediaServer, type FakeWhatsApp, type InjectedMessage } from '../fake-whatsapp';
+import { BUSINESS_PLATFORM, labelMutations, phoneEditsLabel, phoneLabelsChat } from '../fake-whatsapp/labels';
 import { TEST_SECRET, writePairedAuth } from '../embedded/world';
 import { binaryBytes } from './helpers/binary';
 import { startPictureCdn, testImages, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
-import { fakeServerAbilities, type FakeMediaServer } from './helpers/fakeServerAbilities';
 import { e2eWorkflow, freshUserFolder, logTiming, requireN8n, waitFor } from './helpers/e2e';
 
 const SESSION = 'e2e-surface';
@@ -45,13 +45,12 @@ const timings: Record<string, number> = {};
 beforeAll(async () => {
 	requireN8n();
 	let t = Date.now();
-	const abilities = fakeServerAbilities();
 	// a WhatsApp Business phone: labels are offered
-	wa = await startFakeWhatsApp({ platform: abilities.BUSINESS_PLATFORM } as Parameters<typeof startFakeWhatsApp>[0]);
-	media = await abilities.startFakeMediaServer();
+	wa = await startFakeWhatsApp({ platform: BUSINESS_PLATFORM });
+	media = await startFakeMediaServer();
 	images = await testImages();
 	cdn = await startPictureCdn(images.picture);
-	abilities.setProfilePicture(wa, CHAT, `${cdn.url}/pp/15551000001.png`);
+	wa.profilePictures.set(CHAT, { url: `${cdn.url}/pp/15551000001.png` });
 	const { WA_CERT_DETAILS } = await loadBaileys();
 	const root = WA_CERT_DETAILS as unknown as { PUBLIC_KEY: Uint8Array; SERIAL: number };
 	const env = {
@@ -100,18 +99,17 @@ async function seedStore(authFolder: string): Promise<void> {
 		const now = Math.floor(Date.now() / 1000);
 		seeded.older = await wa.injectMessage({ chat: CHAT, text: 'Did you get the invoice?', pushName: 'Alice', timestamp: now - 30 });
 		seeded.theirs = await wa.injectMessage({ chat: CHAT, id: THEIRS, text: 'Here it is again', pushName: 'Alice', timestamp: now - 20 });
-		const abilities = fakeServerAbilities();
 		const uploaded = await media.upload(images.media, 'image');
 		mediaPath = uploaded.directPath;
-		seeded.media = await wa.injectMessage({ chat: CHAT, id: MEDIA, message: abilities.mediaMessage(uploaded, { mimetype: 'image/png', caption: 'the invoice' }), pushName: 'Alice', timestamp: now - 10 });
+		seeded.media = await wa.injectMessage({ chat: CHAT, id: MEDIA, message: mediaMessage(uploaded, { mimetype: 'image/png', caption: 'the invoice' }), pushName: 'Alice', timestamp: now - 10 });
 		// the Business phone's labels, one of them on the chat
 		for (const label of [
 			{ id: '1', name: 'New customer', color: 0 },
 			{ id: '2', name: 'VIP', color: 1 },
 			{ id: '5', name: 'Paid', color: 4 },
 		])
-			await abilities.phoneEditsLabel(wa, label);
-		await abilities.phoneLabelsChat(wa, '1', CHAT);
+			await phoneEditsLabel(wa, label);
+		await phoneLabelsChat(wa, '1', CHAT);
 		const store = lease.connection.store;
 		await waitFor('the seeded messages in the store', () => Object.values(seeded).every((message) => store.findMessage(message.key.remoteJid, message.key.id)));
 		await wa.settle();
@@ -196,9 +194,7 @@ test('Label → Get Many / Get Chat\'s Labels: the labels the phone made, the on
 test('Label → Add to Chat (by id), Remove from Chat (by name): label_jid mutations reached WhatsApp', () => {
 	expect(single('Add VIP Label').json).toMatchObject({ success: true, chatId: CHAT, labelId: '2', added: true });
 	expect(single('Remove New Customer Label').json).toMatchObject({ success: true, chatId: CHAT, labelId: '1', added: false });
-	const associations = fakeServerAbilities()
-		.labelMutations(wa)
-		.filter((mutation) => mutation.kind === 'association');
+	const associations = labelMutations(wa).filter((mutation) => mutation.kind === 'association');
 	expect(associations).toMatchObject([
 		{ labelId: '2', chatJid: CHAT, labeled: true },
 		{ labelId: '1', chatJid: CHAT, labeled: false },

@@ -15,10 +15,9 @@ import { pathToFileURL } from 'node:url';
 import type { IDataObject } from 'n8n-workflow';
 import { importCredentials, importWorkflows, prepareUserFolder, publishWorkflow, type E2eCredential } from '../../scripts/n8n/e2e';
 import { request, startN8nServer, type ExecutionDetails, type RestSession, type RunningN8n } from '../../scripts/n8n/server';
-import { loadBaileys, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import { addLidContact, injectLidMessage, loadBaileys, startFakeWhatsApp, type FakeWhatsApp, type LidContact } from '../fake-whatsapp';
 import { GatewayTestServer, TEST_API_KEY, type RecordedRequest } from '../gateway-server/GatewayTestServer';
 import { TEST_SECRET, writePairedAuth } from '../embedded/world';
-import { fakeServerAbilities, type LidContact } from './helpers/fakeServerAbilities';
 import { installChatSurface, WAHA_SENT_ID, type ChatSurfaceState } from './helpers/chatSurfaceGateway';
 import { e2eWorkflow, freshUserFolder, logTiming, requireN8n, waitFor, wahaCredential, WEBHOOK_SECRET } from './helpers/e2e';
 
@@ -53,7 +52,7 @@ beforeAll(async () => {
 		{ method: 'GET', pattern: /^\/api\/([^/]+)\/lids\/([^/]+)$/, answer: (_r, [, lid]) => ({ status: 200, body: { lid, pn: lid === LID ? `${PHONE}@c.us` : null } }) },
 	);
 	wa = await startFakeWhatsApp();
-	contact = fakeServerAbilities().addLidContact(wa, PHONE, LID_USER);
+	contact = addLidContact(wa, PHONE, LID_USER);
 	const { WA_CERT_DETAILS } = await loadBaileys();
 	const root = WA_CERT_DETAILS as unknown as { PUBLIC_KEY: Uint8Array; SERIAL: number };
 	const env = {
@@ -174,7 +173,7 @@ describe('embedded: a 1:1 message addressed by LID', () => {
 	beforeAll(async () => {
 		sentBefore = wa.messages.length;
 		// from="…@lid" addressing_mode="lid" sender_pn="…@s.whatsapp.net"
-		const injected = await fakeServerAbilities().injectLidMessage(wa, { from: contact, text: 'Hello, is my order ready?', pushName: 'Priya' });
+		const injected = await injectLidMessage(wa, { from: contact, text: 'Hello, is my order ready?', pushName: 'Priya' });
 		injectedId = injected.key.id;
 		execution = await finishedExecution(WORKFLOW.embedded);
 		await wa.settle();
