@@ -5,15 +5,12 @@
  * the store has none; Get Picture sends the profile-picture IQ for the chat (asserted on the fake
  * server) and downloads the picture from a loopback server standing in for WhatsApp's CDN.
  */
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import type { FakeWhatsApp } from '../fake-whatsapp';
 import { HostileGateway } from '../gateway-server/HostileGateway';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, tempFolder, useTestSettings } from './world';
+import { pairThroughGetQr, startFreshN8n, type FreshN8n } from './pairFromNothing';
+import { eventually } from './world';
 
 jest.setTimeout(40_000);
 
@@ -22,41 +19,26 @@ const contact = (n: number) => `1555200${String(n).padStart(4, '0')}@s.whatsapp.
 
 let wa: FakeWhatsApp;
 let cdn: HostileGateway;
-let root: string;
-let previousUserFolder: string | undefined;
+let fresh: FreshN8n;
 const secret = randomBytes(32).toString('base64url');
 const credentials = { connection: 'embedded', session: 'default', authFolder: '', sessionSecret: secret };
 const node = (parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
 
 beforeAll(async () => {
-	wa = await startFakeWhatsApp();
+	fresh = await startFreshN8n('wa-chatget-');
+	wa = fresh.wa;
 	cdn = await HostileGateway.start();
 	cdn.use((_request, res) => {
 		res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': JPEG.length });
 		res.end(JPEG);
 	});
-	root = await tempFolder('wa-chatget-');
-	previousUserFolder = process.env.N8N_USER_FOLDER;
-	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user'); // does not exist yet
-	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
-	useTestSettings();
 
-	const qr = await node({ resource: 'session', operation: 'getQr' });
-	expect(qr.error).toBeUndefined();
-	await wa.completePairing(qr.output[0].json.qr as string);
-	await eventually(async () => (await node({ resource: 'session', operation: 'status' })).output[0]?.json?.connected === true, 10_000, 'connected after pairing');
+	await pairThroughGetQr(wa, node);
 });
 
 afterAll(async () => {
-	await wa?.settle();
-	await closeAllSessions();
-	await wa?.close();
+	await fresh?.close();
 	await cdn?.close();
-	delete process.env.WHATSAPP_CHATS_WA_URL;
-	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = previousUserFolder;
-	resetEmbeddedSettings();
-	await rm(root, { recursive: true, force: true });
 });
 
 const pictureIqs = () => wa.iqs.filter((iq) => iq.xmlns === 'w:profile:picture');

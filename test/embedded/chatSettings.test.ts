@@ -5,14 +5,12 @@
  * WhatsApp server decodes the app-state mutation (exact values, the index's jid) and records the
  * read receipts. A mute changed on the phone reaches the Embedded Trigger as `chat.mute`.
  */
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { configureEmbedded, resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { chatSettingOf, lidUserFor, startFakeWhatsApp, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
+import { configureEmbedded } from '../../nodes/backends/embedded/settings';
+import { chatSettingOf, lidUserFor, type ChatSetting, type FakeWhatsApp } from '../fake-whatsapp';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, tempFolder, useTestSettings } from './world';
+import { pairThroughGetQr, startFreshN8n, type FreshN8n } from './pairFromNothing';
+import { eventually } from './world';
 
 jest.setTimeout(60_000);
 
@@ -25,8 +23,7 @@ const HISTORY_PLAIN = contact(2);
 const historyMuteEnd = Math.floor(Date.now() / 1000) + 86_400;
 
 let wa: FakeWhatsApp;
-let root: string;
-let previousUserFolder: string | undefined;
+let fresh: FreshN8n;
 let trigger: TriggerUnderTest | undefined;
 
 const node = (parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
@@ -55,40 +52,27 @@ async function chatInList(jid: string) {
 }
 
 beforeAll(async () => {
-	wa = await startFakeWhatsApp();
-	root = await tempFolder('wa-chat-settings-');
-	previousUserFolder = process.env.N8N_USER_FOLDER;
-	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user'); // does not exist yet
-	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
-	useTestSettings();
+	fresh = await startFreshN8n('wa-chat-settings-');
+	wa = fresh.wa;
 
-	const qr = await node({ resource: 'session', operation: 'getQr' });
-	expect(qr.error).toBeUndefined();
-	await wa.completePairing(qr.output[0].json.qr as string, {
-		historySync: {
-			chats: [
-				{ id: HISTORY_MUTED, name: 'Muted in history', muteEndTime: historyMuteEnd, messages: [] },
-				{ id: HISTORY_PLAIN, name: 'Not muted', messages: [] },
-			],
+	await pairThroughGetQr(wa, node, {
+		pairing: {
+			historySync: {
+				chats: [
+					{ id: HISTORY_MUTED, name: 'Muted in history', muteEndTime: historyMuteEnd, messages: [] },
+					{ id: HISTORY_PLAIN, name: 'Not muted', messages: [] },
+				],
+			},
 		},
+		appStateKeys: true,
+		timeoutMs: 15_000,
 	});
-	await eventually(async () => {
-		const status = (await node({ resource: 'session', operation: 'status' })).output[0]?.json;
-		return status?.connected && status.appStateKeysReady ? status : undefined;
-	}, 15_000, 'connected with the app-state keys after pairing');
 	await eventually(async () => (await chatInList(HISTORY_PLAIN)) ?? undefined, 5000, 'the history in the store');
 });
 
 afterAll(async () => {
 	await trigger?.close();
-	await wa?.settle();
-	await closeAllSessions();
-	await wa?.close();
-	delete process.env.WHATSAPP_CHATS_WA_URL;
-	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = previousUserFolder;
-	resetEmbeddedSettings();
-	await rm(root, { recursive: true, force: true });
+	await fresh?.close();
 });
 
 test('Get Many says which chats the history shares as muted; pinned and muted come from the store', async () => {

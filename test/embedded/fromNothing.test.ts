@@ -5,40 +5,27 @@
  * package made the folders itself, owner-only.
  */
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MARKER_FILE, sessionPaths } from '../../nodes/backends/embedded/paths';
-import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import type { FakeWhatsApp } from '../fake-whatsapp';
 import { runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, tempFolder, useTestSettings } from './world';
+import { startFreshN8n, type FreshN8n } from './pairFromNothing';
+import { eventually } from './world';
 
 jest.setTimeout(40_000);
 
 let wa: FakeWhatsApp;
 let root: string;
-let previousUserFolder: string | undefined;
+let fresh: FreshN8n;
 
 beforeAll(async () => {
-	wa = await startFakeWhatsApp();
-	root = await tempFolder('wa-fresh-');
-	previousUserFolder = process.env.N8N_USER_FOLDER;
-	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user'); // does not exist yet
-	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
-	useTestSettings();
+	fresh = await startFreshN8n('wa-fresh-');
+	({ wa, root } = fresh);
 });
 
 afterAll(async () => {
-	await wa?.settle();
-	await closeAllSessions();
-	await wa?.close();
-	delete process.env.WHATSAPP_CHATS_WA_URL;
-	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = previousUserFolder;
-	resetEmbeddedSettings();
-	await rm(root, { recursive: true, force: true });
+	await fresh?.close();
 });
 
 test('a new embedded credential on a fresh n8n: Get QR gives text and PNG, pairing through it completes, Status says connected', async () => {

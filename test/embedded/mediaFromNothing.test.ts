@@ -5,13 +5,11 @@
  * sealed file keeps what the download needs).
  */
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { mediaMessage, startFakeMediaServer, startFakeWhatsApp, type FakeMediaServer, type FakeWhatsApp } from '../fake-whatsapp';
+import { mediaMessage, startFakeMediaServer, type FakeMediaServer, type FakeWhatsApp } from '../fake-whatsapp';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, tempFolder, useTestSettings } from './world';
+import { pairThroughGetQr, startFreshN8n, type FreshN8n } from './pairFromNothing';
+import { eventually } from './world';
 
 jest.setTimeout(60_000);
 
@@ -20,31 +18,19 @@ const REPORT = Buffer.from('%PDF-1.7 quarterly report '.repeat(80));
 
 let wa: FakeWhatsApp;
 let media: FakeMediaServer;
-let root: string;
-let previousUserFolder: string | undefined;
+let fresh: FreshN8n;
 
 beforeAll(async () => {
-	wa = await startFakeWhatsApp();
+	fresh = await startFreshN8n('wa-media-fresh-');
+	wa = fresh.wa;
 	media = await startFakeMediaServer();
-	root = await tempFolder('wa-media-fresh-');
-	previousUserFolder = process.env.N8N_USER_FOLDER;
-	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user'); // does not exist yet
-	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
 	process.env.WHATSAPP_CHATS_MEDIA_URL = media.url;
-	useTestSettings();
 });
 
 afterAll(async () => {
-	await wa?.settle();
-	await closeAllSessions();
-	await wa?.close();
+	await fresh?.close();
 	await media?.close();
-	delete process.env.WHATSAPP_CHATS_WA_URL;
 	delete process.env.WHATSAPP_CHATS_MEDIA_URL;
-	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = previousUserFolder;
-	resetEmbeddedSettings();
-	await rm(root, { recursive: true, force: true });
 });
 
 test('pair from nothing, receive a document, download it as binary; again after the session restarted', async () => {
@@ -52,10 +38,7 @@ test('pair from nothing, receive a document, download it as binary; again after 
 	const credentials = { connection: 'embedded', session: 'default', authFolder: '', sessionSecret: secret };
 	const node = (parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
 
-	const qr = await node({ resource: 'session', operation: 'getQr' });
-	expect(qr.error).toBeUndefined();
-	await wa.completePairing(qr.output[0].json.qr as string);
-	await eventually(async () => (await node({ resource: 'session', operation: 'status' })).output[0]?.json?.connected === true, 10_000, 'connected after pairing');
+	await pairThroughGetQr(wa, node);
 
 	const uploaded = await media.upload(REPORT, 'document');
 	const injected = await wa.injectMessage({ chat: CONTACT, message: mediaMessage(uploaded, { mimetype: 'application/pdf', fileName: 'Q3 report.pdf' }) });

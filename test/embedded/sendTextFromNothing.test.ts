@@ -3,54 +3,36 @@
  * embedded credential paired through Session → Get QR; then the first send, a reply to it, and
  * the recipient's read receipt reaching the Embedded Trigger as `message.ack`.
  */
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { closeAllSessions } from '../../nodes/backends/embedded/SessionRegistry';
-import { resetEmbeddedSettings } from '../../nodes/backends/embedded/settings';
-import { lidUserFor, sendReceipt, sentTextOf, startFakeWhatsApp, type FakeWhatsApp } from '../fake-whatsapp';
+import { lidUserFor, sendReceipt, sentTextOf, type FakeWhatsApp } from '../fake-whatsapp';
 import { startTrigger, type TriggerUnderTest } from '../helpers/n8nTrigger';
 import { chat, runChatsNode } from '../helpers/whatsAppChatsNode';
-import { eventually, tempFolder, useTestSettings } from './world';
+import { pairThroughGetQr, startFreshN8n, type FreshN8n } from './pairFromNothing';
+import { eventually } from './world';
 
 jest.setTimeout(40_000);
 
 const CUSTOMER = '15557001234@s.whatsapp.net';
 
 let wa: FakeWhatsApp;
-let root: string;
+let fresh: FreshN8n;
 let trigger: TriggerUnderTest | undefined;
-let previousUserFolder: string | undefined;
 
 beforeAll(async () => {
-	wa = await startFakeWhatsApp();
-	root = await tempFolder('wa-fresh-send-');
-	previousUserFolder = process.env.N8N_USER_FOLDER;
-	process.env.N8N_USER_FOLDER = path.join(root, 'n8n-user');
-	process.env.WHATSAPP_CHATS_WA_URL = wa.url;
-	useTestSettings();
+	fresh = await startFreshN8n('wa-fresh-send-');
+	wa = fresh.wa;
 });
 
 afterAll(async () => {
 	await trigger?.close();
-	await wa?.settle();
-	await closeAllSessions();
-	await wa?.close();
-	delete process.env.WHATSAPP_CHATS_WA_URL;
-	if (previousUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = previousUserFolder;
-	resetEmbeddedSettings();
-	await rm(root, { recursive: true, force: true });
+	await fresh?.close();
 });
 
 test('pair from nothing, send a text, reply to it, and see the recipient read it', async () => {
 	const credentials = { connection: 'embedded', session: 'default', authFolder: '', sessionSecret: randomBytes(32).toString('base64url') };
 	const node = (parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
 
-	const qr = await node({ resource: 'session', operation: 'getQr' });
-	expect(qr.error).toBeUndefined();
-	await wa.completePairing(qr.output[0].json.qr as string);
-	await eventually(async () => (await node({ resource: 'session', operation: 'status' })).output[0]?.json.connected === true, 10_000, 'connected after pairing');
+	await pairThroughGetQr(wa, node);
 
 	trigger = await startTrigger({ credentials, parameters: { source: 'embedded', events: ['message.ack'] } });
 	await trigger.startTrigger();
