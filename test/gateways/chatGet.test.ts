@@ -12,7 +12,7 @@ import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestSe
 import { EVOLUTION_INSTANCE } from '../gateway-server/evolutionRoutes';
 import { HostileGateway } from '../gateway-server/HostileGateway';
 import { profilePicturesOf } from '../gateway-server/profilePictures';
-import { chat, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { chat, evolutionCredentials, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const JID = '919988066776@s.whatsapp.net';
 const CUS = '919988066776@c.us';
@@ -55,14 +55,6 @@ function drainedOrClosed(res: http.ServerResponse): Promise<void> {
 		res.on('close', done);
 	});
 }
-
-const evolutionCredentials = (overrides: IDataObject = {}): IDataObject => ({
-	connection: 'evolution',
-	baseUrl: gateway.url,
-	session: EVOLUTION_INSTANCE,
-	apiKey: TEST_API_KEY,
-	...overrides,
-});
 
 const pictureUrl = (name = 'v/t61.24694-24/12345_n.jpg') => `${cdn.url}/${name}?ccb=11-4&oh=01_Q5Aa&oe=6790ABCD`;
 
@@ -263,7 +255,7 @@ describe('WAHA', () => {
 });
 
 describe('Evolution API', () => {
-	const run = (parameters: Record<string, unknown>) => runChatsNode({ credentials: evolutionCredentials(), parameters: parameters as never });
+	const run = (parameters: Record<string, unknown>) => runChatsNode({ credentials: evolutionCredentials(gateway), parameters: parameters as never });
 
 	test('Get asks findChats for the one chat and outputs its fields, picture URL and last message', async () => {
 		profilePicturesOf(gateway.state).set(JID, pictureUrl());

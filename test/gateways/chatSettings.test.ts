@@ -9,7 +9,7 @@ import { SESSIONS_API_CAPABILITIES } from '../../nodes/backends/sessionsApi/capa
 import { WAHA_CAPABILITIES } from '../../nodes/backends/waha/capabilities';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, evolutionRecord, evolutionStateOf, type EvolutionState } from '../gateway-server/evolutionRoutes';
-import { chat, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { chat, evolutionCredentials, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const PHONE = '+91 99880-66776';
 const JID = '919988066776@s.whatsapp.net';
@@ -22,8 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await gateway.close());
 beforeEach(() => gateway.reset());
-
-const evolutionCredentials = (): IDataObject => ({ connection: 'evolution', baseUrl: gateway.url, session: EVOLUTION_INSTANCE, apiKey: TEST_API_KEY });
 
 const node = (credentials: IDataObject, parameters: Record<string, unknown>) => runChatsNode({ credentials, parameters: parameters as never });
 
@@ -50,7 +48,7 @@ describe('Mark Read', () => {
 		alreadyRead.MessageUpdate.push({ status: 'READ' });
 		evolution.messages.push(unreadA, unreadB, alreadyRead);
 		try {
-			const result = await node(evolutionCredentials(), { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) });
+			const result = await node(evolutionCredentials(gateway), { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) });
 			expect(result.error).toBeUndefined();
 			expect(gateway.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
 				`POST /chat/findMessages/${EVOLUTION_INSTANCE}`,
@@ -75,7 +73,7 @@ describe('Mark Read', () => {
 			});
 
 			gateway.reset();
-			const again = await node(evolutionCredentials(), { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) });
+			const again = await node(evolutionCredentials(gateway), { resource: 'chat', operation: 'markRead', chatId: chat(PHONE) });
 			expect(again.error).toBeUndefined();
 			expect(gateway.requests.map((request) => request.path)).toEqual([`/chat/findMessages/${EVOLUTION_INSTANCE}`]);
 			expect(again.output[0].json).toMatchObject({ success: true, unread: false, raw: { readMessages: [], note: expect.stringMatching(/nothing was sent/) } });
@@ -86,7 +84,7 @@ describe('Mark Read', () => {
 	});
 
 	test('Evolution: a chat without stored messages fails clearly after the look-up, and marks nothing', async () => {
-		const result = await node(evolutionCredentials(), { resource: 'chat', operation: 'markRead', chatId: chat('+1 555 000 9999') });
+		const result = await node(evolutionCredentials(gateway), { resource: 'chat', operation: 'markRead', chatId: chat('+1 555 000 9999') });
 		expect(result.error?.message).toMatch(/^Evolution API has no stored message in chat 15550009999@s\.whatsapp\.net, so it cannot tell which messages are unread/);
 		// findChats: whether Evolution keeps the chat under its LID (2.4) instead.
 		expect(gateway.requests.map((request) => request.path)).toEqual([`/chat/findMessages/${EVOLUTION_INSTANCE}`, `/chat/findChats/${EVOLUTION_INSTANCE}`]);
@@ -109,7 +107,7 @@ describe('Mute / Unmute and chat Pin / Unpin: no gateway offers them', () => {
 	test.each(cases)('%s is refused by WAHA, Evolution API and the Sessions API, with each one’s hint, before any request', async (operation, extra, label, capability) => {
 		const backends: Array<[string, IDataObject, { lacks: Record<string, string> }]> = [
 			['WAHA', wahaCredentials(gateway), WAHA_CAPABILITIES],
-			['Evolution API', evolutionCredentials(), EVOLUTION_CAPABILITIES],
+			['Evolution API', evolutionCredentials(gateway), EVOLUTION_CAPABILITIES],
 			['Sessions API', sessionsApiCredentials(gateway), SESSIONS_API_CAPABILITIES],
 		];
 		for (const [name, credentials, capabilities] of backends) {
@@ -150,7 +148,7 @@ describe('Get Many: muted where the gateway says it', () => {
 	});
 
 	test('Evolution: its chat rows say nothing of mute or pin: null', async () => {
-		const result = await node(evolutionCredentials(), { resource: 'chat', operation: 'getMany', limit: 3 });
+		const result = await node(evolutionCredentials(gateway), { resource: 'chat', operation: 'getMany', limit: 3 });
 		expect(result.error).toBeUndefined();
 		expect(result.output).toHaveLength(3);
 		for (const item of result.output) expect(item.json).toMatchObject({ muted: null, pinned: null });

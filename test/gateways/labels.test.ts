@@ -9,7 +9,7 @@ import { searchLabels } from '../../nodes/WhatsAppChats/methods/listSearch';
 import { EVOLUTION_INSTANCE } from '../gateway-server/evolutionRoutes';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { resetLabels, type LabelState } from '../gateway-server/labelState';
-import { chat, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { chat, evolutionCredentials, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const PHONE = '+91 99880-66776';
 const WAHA_CHAT = '919988066776@c.us';
@@ -29,8 +29,6 @@ beforeEach(() => {
 	gateway.latencyMs = 0;
 	labels = resetLabels(gateway.state);
 });
-
-const evolutionCredentials = (): IDataObject => ({ connection: 'evolution', baseUrl: gateway.url, session: EVOLUTION_INSTANCE, apiKey: TEST_API_KEY });
 
 async function run(credentials: IDataObject, parameters: Record<string, unknown>, input?: IDataObject[], options: { continueOnFail?: boolean } = {}) {
 	return await runChatsNode({
@@ -166,7 +164,7 @@ describe('Evolution API labels', () => {
 	const BASE = (group: string, action: string) => `/${group}/${action}/${EVOLUTION_INSTANCE}`;
 
 	test('Get Many reads GET /label/findLabels/{instance}', async () => {
-		const result = await run(evolutionCredentials(), { operation: 'getMany' });
+		const result = await run(evolutionCredentials(gateway), { operation: 'getMany' });
 		expect(result.error).toBeUndefined();
 		expect(gateway.requests.map(requestLine)).toEqual([`GET ${BASE('label', 'findLabels')}`]);
 		expect(gateway.requests[0].headers.apikey).toBe(TEST_API_KEY);
@@ -181,13 +179,13 @@ describe('Evolution API labels', () => {
 	});
 
 	test('Add to Chat and Remove from Chat send POST /label/handleLabel/{instance} { number, labelId, action }', async () => {
-		const added = await run(evolutionCredentials(), { operation: 'addToChat', chatId: chat(PHONE), label: byName('New order') });
+		const added = await run(evolutionCredentials(gateway), { operation: 'addToChat', chatId: chat(PHONE), label: byName('New order') });
 		expect(added.error).toBeUndefined();
 		expect(gateway.requests.map(requestLine)).toEqual([`GET ${BASE('label', 'findLabels')}`, `POST ${BASE('label', 'handleLabel')}`]);
 		expect(gateway.requests[1].body).toEqual({ number: JID, labelId: '2', action: 'add' });
 		expect(added.output[0].json).toMatchObject({ success: true, chatId: JID, labelId: '2', labelName: 'New order', added: true, raw: { numberJid: JID, labelId: '2', add: true } });
 		gateway.reset();
-		const removed = await run(evolutionCredentials(), { operation: 'removeFromChat', chatId: chat(PHONE), label: byId('2') });
+		const removed = await run(evolutionCredentials(gateway), { operation: 'removeFromChat', chatId: chat(PHONE), label: byId('2') });
 		expect(removed.error).toBeUndefined();
 		expect(gateway.requests[1].body).toEqual({ number: JID, labelId: '2', action: 'remove' });
 		expect(labels.chatLabels.get(JID)).toEqual([]);
@@ -198,7 +196,7 @@ describe('Evolution API labels', () => {
 
 	test("Get Chat's Labels reads the chat's row (findChats) and names its label ids from findLabels", async () => {
 		labels.chatLabels.set(STORED, ['5']);
-		const result = await run(evolutionCredentials(), { operation: 'getForChat', chatId: chat(STORED) });
+		const result = await run(evolutionCredentials(gateway), { operation: 'getForChat', chatId: chat(STORED) });
 		expect(result.error).toBeUndefined();
 		expect(gateway.requests.map(requestLine)).toEqual([`POST ${BASE('chat', 'findChats')}`, `GET ${BASE('label', 'findLabels')}`]);
 		expect(gateway.requests[0].body).toEqual({ where: { remoteJid: STORED } });
@@ -207,14 +205,14 @@ describe('Evolution API labels', () => {
 	});
 
 	test("Get Chat's Labels of a chat Evolution has no row for fails, saying why", async () => {
-		const result = await run(evolutionCredentials(), { operation: 'getForChat', chatId: chat(PHONE) });
+		const result = await run(evolutionCredentials(gateway), { operation: 'getForChat', chatId: chat(PHONE) });
 		expect(result.error?.message).toBe(
 			`Evolution API has no chat ${JID} in its store, so it cannot say its labels; check the number, or send or receive a message in the chat first`,
 		);
 	});
 
 	test("Get Chat's Labels says plainly when Evolution's row keeps no labels", async () => {
-		const result = await run(evolutionCredentials(), { operation: 'getForChat', chatId: chat(STORED) });
+		const result = await run(evolutionCredentials(gateway), { operation: 'getForChat', chatId: chat(STORED) });
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].json).toMatchObject({ success: true, labels: [] });
 		expect(result.output[0].json.note).toMatch(/^Evolution API keeps no labels on this chat row: it records labels only from the associations WhatsApp reports/);
@@ -222,7 +220,7 @@ describe('Evolution API labels', () => {
 
 	test('Chat → Get Many gives the labels of the rows that have them', async () => {
 		labels.chatLabels.set(STORED, ['1']);
-		const result = await runChatsNode({ credentials: evolutionCredentials(), parameters: { resource: 'chat', operation: 'getMany', returnAll: true } as never });
+		const result = await runChatsNode({ credentials: evolutionCredentials(gateway), parameters: { resource: 'chat', operation: 'getMany', returnAll: true } as never });
 		expect(result.error).toBeUndefined();
 		const row = result.output.find((item) => item.json.id === STORED);
 		expect(row?.json.labels).toEqual([{ id: '1', name: 'New customer' }]);
@@ -247,7 +245,7 @@ describe("the Label field's list search", () => {
 		const all = await searchLabels.call(context(wahaCredentials(gateway)));
 		expect(all.results).toHaveLength(5);
 		expect(all.results[0]).toEqual({ name: 'New customer (Color 2)', value: '1' });
-		const filtered = await searchLabels.call(context(evolutionCredentials()), 'ORDER');
+		const filtered = await searchLabels.call(context(evolutionCredentials(gateway)), 'ORDER');
 		expect(filtered.results.map((result) => result.value)).toEqual(['2', '5']);
 	});
 

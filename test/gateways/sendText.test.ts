@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 import { GatewayTestServer, TEST_API_KEY } from '../gateway-server/GatewayTestServer';
 import { EVOLUTION_INSTANCE, evolutionStateOf } from '../gateway-server/evolutionRoutes';
-import { chat, runChatsChain, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
+import { chat, evolutionCredentials, runChatsChain, runChatsNode, sessionsApiCredentials, wahaCredentials } from '../helpers/whatsAppChatsNode';
 
 const PHONE = '+91 99880-66776';
 const CUS = '919988066776@c.us';
@@ -22,14 +22,6 @@ afterAll(async () => await gateway.close());
 beforeEach(() => {
 	gateway.reset();
 	gateway.state.messages.clear();
-});
-
-const evolutionCredentials = (overrides: IDataObject = {}): IDataObject => ({
-	connection: 'evolution',
-	baseUrl: gateway.url,
-	session: EVOLUTION_INSTANCE,
-	apiKey: TEST_API_KEY,
-	...overrides,
 });
 
 const send = (credentials: IDataObject, extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
@@ -123,7 +115,7 @@ describe('WAHA: POST /api/sendText', () => {
 
 describe('Evolution API: POST /message/sendText/{instance}', () => {
 	test('sends number, text and linkPreview; outputs the bare id Evolution gave', async () => {
-		const result = await send(evolutionCredentials(), {}, { linkPreview: false });
+		const result = await send(evolutionCredentials(gateway), {}, { linkPreview: false });
 		expect(result.error).toBeUndefined();
 		expect(gateway.requests).toHaveLength(1);
 		expect(gateway.requests[0]).toMatchObject({ method: 'POST', path: `/message/sendText/${EVOLUTION_INSTANCE}` });
@@ -136,7 +128,7 @@ describe('Evolution API: POST /message/sendText/{instance}', () => {
 	});
 
 	test('a reply quotes the full key and the stored content of a bare id', async () => {
-		const result = await send(evolutionCredentials(), {}, { replyTo: '3EB0AAAA0002' });
+		const result = await send(evolutionCredentials(gateway), {}, { replyTo: '3EB0AAAA0002' });
 		expect(result.error).toBeUndefined();
 		expect(gateway.requests.map((r) => r.path)).toEqual([`/chat/findMessages/${EVOLUTION_INSTANCE}`, `/message/sendText/${EVOLUTION_INSTANCE}`]);
 		expect(gateway.requests[1].body).toEqual({
@@ -151,7 +143,7 @@ describe('Evolution API: POST /message/sendText/{instance}', () => {
 	test('the new id feeds Edit and React in the same execution (found in Evolution’s store)', async () => {
 		const message = { resource: 'message', chatId: chat('={{ $json.chatId }}'), messageId: '={{ $json.messageId }}' };
 		const result = await runChatsChain({
-			credentials: evolutionCredentials(),
+			credentials: evolutionCredentials(gateway),
 			steps: [
 				{ name: 'Send', parameters: { resource: 'message', operation: 'sendText', chatId: chat(JID), text: 'first draft' } },
 				{ name: 'Edit', parameters: { ...message, operation: 'edit', text: 'final text' } },
@@ -264,7 +256,7 @@ describe('at most once: a send is not retried once it may have reached the gatew
 
 	test('Evolution: HTTP 500 on sendText is not retried either', async () => {
 		gateway.respond(`POST /message/sendText/${EVOLUTION_INSTANCE}`, { status: 500, body: { status: 500, error: 'Internal Server Error', response: { message: ['Connection Closed'] } } });
-		const result = await send(evolutionCredentials());
+		const result = await send(evolutionCredentials(gateway));
 		expect(result.error?.message).toMatch(MAYBE_SENT);
 		expect(gateway.requestsTo('POST', '/message/sendText/')).toHaveLength(1);
 	});

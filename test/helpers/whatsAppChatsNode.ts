@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IDataObject, type INodeExecutionData, type IN
 import { WhatsAppChats } from '../../nodes/WhatsAppChats/WhatsAppChats.node';
 import { WhatsAppChatsApi } from '../../credentials/WhatsAppChatsApi.credentials';
 import { SESSIONS_API_ID, TEST_API_KEY, type GatewayTestServer } from '../gateway-server/GatewayTestServer';
+import { EVOLUTION_INSTANCE } from '../gateway-server/evolutionRoutes';
 import { MANUAL_TRIGGER_NODE_TYPE, runNode, runWorkflow, setupN8nContainer, type RunNodeResult, type RunWorkflowResult } from './n8nEngine';
 
 // Registers the engine's container (and its clean-up hook) at file level, outside any test.
@@ -12,6 +13,10 @@ export const NODE_TYPE = 'n8n-nodes-whatsapp-chats.whatsAppChats';
 
 export function wahaCredentials(gateway: GatewayTestServer, overrides: IDataObject = {}): IDataObject {
 	return { connection: 'waha', baseUrl: gateway.url, session: 'default', apiKey: TEST_API_KEY, ...overrides };
+}
+
+export function evolutionCredentials(gateway: GatewayTestServer, overrides: IDataObject = {}): IDataObject {
+	return { connection: 'evolution', baseUrl: gateway.url, session: EVOLUTION_INSTANCE, apiKey: TEST_API_KEY, ...overrides };
 }
 
 export function sessionsApiCredentials(gateway: GatewayTestServer, overrides: IDataObject = {}): IDataObject {
