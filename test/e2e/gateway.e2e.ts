@@ -93,7 +93,7 @@ function expectSingleItem(result: E2eExecutionResult, node: string, json: IDataO
 describe('every operation over WAHA, in one n8n execution', () => {
 	const message = (fields: IDataObject) => ({ success: true, chatId: CHAT, messageId: MSG, ...fields });
 	const cases: Expected[] = [
-		{ node: 'Archive Chat', request: { method: 'POST', path: `/api/default/chats/${CHAT_PATH}/archive` }, json: { success: true, chatId: CHAT, archived: true, raw: { id: CHAT, archived: true } } },
+		{ node: 'Archive Chat', request: { method: 'POST', path: `/api/default/chats/${CHAT_PATH}/archive` }, json: { success: true, chatId: CHAT, phone: '919988066776', lid: null, archived: true, raw: { id: CHAT, archived: true } } },
 		{ node: 'Unarchive Chat', request: { method: 'POST', path: `/api/default/chats/${CHAT_PATH}/unarchive` }, json: { success: true, chatId: CHAT, archived: false } },
 		{ node: 'Mark Chat Unread', request: { method: 'POST', path: `/api/default/chats/${CHAT_PATH}/unread` }, json: { success: true, chatId: CHAT, unread: true } },
 		{ node: 'Delete Chat', request: { method: 'DELETE', path: `/api/default/chats/${CHAT_PATH}` }, json: { success: true, chatId: CHAT, deleted: true } },
@@ -250,7 +250,7 @@ describe('bad chat ids', () => {
 		const items = result.outputOf('Archive (Continue)');
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items.map((item) => item.json)).toEqual([
-			{ success: true, chatId: CHAT, archived: true, raw: { id: CHAT, archived: true } },
+			{ success: true, chatId: CHAT, phone: '919988066776', lid: null, archived: true, raw: { id: CHAT, archived: true } },
 			expect.objectContaining({ error: INVALID }),
 			expect.objectContaining({ error: NOT_FOUND }),
 		]);
@@ -258,7 +258,7 @@ describe('bad chat ids', () => {
 
 	test('continue on fail (error output): archived chats on the success branch, both failures on the error branch', () => {
 		const result = results.continueOnFail;
-		expect(result.json('Archived')).toEqual([{ success: true, chatId: CHAT, archived: true, raw: { id: CHAT, archived: true } }]);
+		expect(result.json('Archived')).toEqual([{ success: true, chatId: CHAT, phone: '919988066776', lid: null, archived: true, raw: { id: CHAT, archived: true } }]);
 		// n8n moves an item to the error output when the item carries `error`, or its json is only { error }
 		expect(result.json('Failed')).toEqual([
 			expect.objectContaining({ error: INVALID }),
